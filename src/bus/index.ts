@@ -1,0 +1,2 @@
+export { createLocalBus } from './local.js';
+export type { Bus } from './types.js';
