@@ -98,7 +98,11 @@ export function createMemoryHistory(options: MemoryHistoryOptions = {}): History
         throw new DuplicateEventIdError(input.id);
       }
       const seq = lastSeq + 1;
-      const event: StoredEvent = { ...input, id: input.id ?? `${epoch}-${seq}`, publishedAt: now() };
+      const event: StoredEvent = {
+        ...input,
+        id: input.id ?? `${epoch}-${seq}`,
+        publishedAt: now(),
+      };
       const entryBytes =
         ENTRY_OVERHEAD +
         Buffer.byteLength(event.data) +

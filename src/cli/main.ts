@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../server/index.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { registerPublish } from './publish.js';
+import { registerServe } from './serve.js';
+import { registerSubscribe } from './subscribe.js';
+
+const program = new Command('ssehub')
+  .description('Real-time push hub over Server-Sent Events')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+registerServe(program);
+registerPublish(program);
+registerSubscribe(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage mistakes with 2.
+    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`ssehub: ${error.message}\n`);
+    process.exit(EXIT.usage);
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`ssehub: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  process.stderr.write(`ssehub: ${(error as Error).stack ?? error}\n`);
+  process.exit(EXIT.failed);
+}

@@ -1,0 +1,75 @@
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { CliError, EXIT } from './exit-codes.js';
+
+interface PublishFlags {
+  url: string;
+  topic: string[];
+  event?: string;
+  id?: string;
+  retry?: string;
+  data?: string;
+}
+
+async function post(url: string, body: Record<string, unknown>): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(new URL('/publish', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new CliError(`cannot reach ${url}: ${(error as Error).cause ?? error}`, EXIT.failed);
+  }
+  const reply = (await res.json().catch(() => ({}))) as {
+    id?: string;
+    error?: { code: string; message: string };
+  };
+  if (!res.ok) {
+    const why = reply.error ? `${reply.error.code}: ${reply.error.message}` : res.statusText;
+    throw new CliError(`publish failed (${res.status}) ${why}`, EXIT.failed);
+  }
+  return reply.id ?? '';
+}
+
+export function registerPublish(program: Command): void {
+  program
+    .command('publish')
+    .description('publish an event; without --data, each line of stdin is one event')
+    .option('--url <url>', 'hub base URL', process.env.SSEHUB_URL ?? 'http://localhost:8080')
+    .requiredOption('--topic <topic>', 'topic (repeatable)', (v: string, prev: string[] = []) => [
+      ...prev,
+      v,
+    ])
+    .option('--event <type>', 'event type')
+    .option('--id <id>', 'event id (default: assigned by the hub)')
+    .option('--retry <ms>', 'retry hint for clients')
+    .option('--data <data>', 'event data')
+    .action(async (flags: PublishFlags) => {
+      if (flags.retry !== undefined && !/^[0-9]+$/.test(flags.retry)) {
+        throw new CliError('--retry must be a non-negative integer', EXIT.usage);
+      }
+      const fields = {
+        topics: flags.topic,
+        ...(flags.event === undefined ? {} : { event: flags.event }),
+        ...(flags.retry === undefined ? {} : { retry: Number(flags.retry) }),
+      };
+      if (flags.data !== undefined) {
+        const id = await post(flags.url, {
+          ...fields,
+          data: flags.data,
+          ...(flags.id === undefined ? {} : { id: flags.id }),
+        });
+        process.stdout.write(`${id}\n`);
+        return;
+      }
+      if (flags.id !== undefined) {
+        throw new CliError('--id needs --data: ids are unique, stdin lines are many', EXIT.usage);
+      }
+      // One event per line, in order: `tail -f app.log | ssehub publish --topic logs`.
+      for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+        process.stdout.write(`${await post(flags.url, { ...fields, data: line })}\n`);
+      }
+    });
+}

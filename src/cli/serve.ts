@@ -1,0 +1,46 @@
+import { type Command, Option } from 'commander';
+import { pino } from 'pino';
+import { flagOf, loadConfig, SETTINGS, type SettingKey, startServer } from '../server/index.js';
+
+export function registerServe(program: Command): void {
+  const serve = program
+    .command('serve')
+    .description('run the hub: SSE at /events, publish API at /publish, demo page at /')
+    .option('--config <file>', 'JSON config file (keys are the camelCase setting names)');
+  for (const [key, setting] of Object.entries(SETTINGS) as [
+    SettingKey,
+    (typeof SETTINGS)[SettingKey],
+  ][]) {
+    const flag = flagOf(key);
+    const def = 'default' in setting ? ` (default ${JSON.stringify(setting.default)})` : '';
+    if (!('arg' in setting)) {
+      serve.addOption(new Option(flag, `${setting.description}${def}`));
+      serve.addOption(new Option(flag.replace('--', '--no-'), `turn off ${flag}`));
+    } else {
+      serve.addOption(new Option(`${flag} <${setting.arg}>`, `${setting.description}${def}`));
+    }
+  }
+  serve.action(async (_options, command: Command) => {
+    // Only flags the user typed count; defaults come from the settings table after env and file.
+    const flags: Record<string, unknown> = {};
+    for (const key of Object.keys(SETTINGS)) {
+      if (command.getOptionValueSource(key) === 'cli') flags[key] = command.getOptionValue(key);
+    }
+    const config = loadConfig({ flags, env: process.env, file: command.getOptionValue('config') });
+    const logger = pino({ level: config.logLevel });
+    const running = await startServer(config, logger);
+    logger.info({ url: running.url }, `ssehub listening on ${running.url}`);
+
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, graceMs: config.shutdownGrace }, 'shutting down');
+      // A hard bound, whatever a stuck client does.
+      setTimeout(() => process.exit(0), config.shutdownGrace + 3000).unref();
+      void running.close().then(() => process.exit(0));
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+}

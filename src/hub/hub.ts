@@ -1,0 +1,365 @@
+import { randomUUID } from 'node:crypto';
+import { type Bus, createLocalBus } from '../bus/index.js';
+import {
+  createMemoryHistory,
+  DuplicateEventIdError,
+  type EventInput,
+  type HistoryStore,
+  type StoredEvent,
+} from '../history/index.js';
+import { encodeEvent } from '../protocol/index.js';
+import {
+  type CloseReason,
+  type HttpRequest,
+  type HttpResponse,
+  openSseStream,
+} from '../stream/index.js';
+import { HubError } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
+import { checkFields, checkTopics, type EventFields, type PublishInput } from './publish-input.js';
+import { type ClientInfo, clientInfo, type Subscriber } from './subscriber.js';
+import { assertSubscription, createTopicIndex, matchesTopic } from './topics.js';
+
+export interface HubOptions {
+  /** Where events are kept for resume. Default: in memory, 10,000 events / 64 MiB / 1 hour. */
+  readonly history?: HistoryStore;
+  /** How events reach every node. Default: this process only. */
+  readonly bus?: Bus;
+  /** A heartbeat comment at least this often (ms) on an otherwise quiet stream. 0 turns them off. Default 15,000. */
+  readonly heartbeatMs?: number;
+  /** `retry:` hint (ms) sent when a stream opens. Default 3,000. */
+  readonly retryMs?: number;
+  /** Bytes a subscriber may fall behind before it is disconnected. Default 1 MiB. */
+  readonly maxQueueBytes?: number;
+  /** Largest event (data plus type, UTF-8 bytes). Default 256 KiB. */
+  readonly maxEventBytes?: number;
+  /** Most topics in one subscription. Default 32. */
+  readonly maxTopicsPerSubscriber?: number;
+  /** Longest topic or pattern. Default 256. */
+  readonly maxTopicLength?: number;
+  /** Send `event: connected` with the client id first on each stream. Default true. */
+  readonly connectedEvent?: boolean;
+  readonly logger?: Logger;
+}
+
+export interface SubscribeOptions {
+  /** Topics or patterns (see `matchesTopic`). At least one. */
+  readonly topics: readonly string[];
+  /** Resume after this id: replays what was missed, or sends `reset` when that is impossible. */
+  readonly lastEventId?: string | undefined;
+  /** Extra response headers (e.g. CORS). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface HubStats {
+  readonly connections: number;
+  readonly eventsPublished: number;
+  readonly eventsDelivered: number;
+  readonly eventsReplayed: number;
+  readonly resetsSent: number;
+  readonly slowConsumerDisconnects: number;
+}
+
+export interface Hub {
+  /** Turns a request into a subscriber. Throws HubError (nothing written) on bad topics. */
+  subscribe(req: HttpRequest, res: HttpResponse, options: SubscribeOptions): Promise<ClientInfo>;
+  /** Publishes to topics, or to everyone with `broadcast: true`. Resolves to the stored event. */
+  publish(input: PublishInput): Promise<StoredEvent>;
+  /** Sends to one connection; HubError `client_not_found` if it is not connected. */
+  sendToClient(clientId: string, fields: EventFields): Promise<StoredEvent>;
+  client(clientId: string): ClientInfo | undefined;
+  /** Connections, optionally only those whose subscriptions match `topic`. */
+  clients(filter?: { readonly topic?: string }): ClientInfo[];
+  /** Active subscriptions (topics and patterns) with subscriber counts. */
+  topics(): { topic: string; subscribers: number }[];
+  /** Ends one connection; false if it was not connected. */
+  disconnect(clientId: string): boolean;
+  stats(): HubStats;
+  /**
+   * Stops taking subscribers and closes every stream, in batches spread over `graceMs`, each
+   * with a jittered `retry:` so clients do not all reconnect at the same instant.
+   */
+  close(options?: { readonly graceMs?: number }): Promise<void>;
+}
+
+// A comment line is ignored by clients but proves the connection is alive.
+const HEARTBEAT = Buffer.from(':\n\n');
+const SHUTDOWN_BATCHES = 10;
+
+export function createHub(options: HubOptions = {}): Hub {
+  const history = options.history ?? createMemoryHistory();
+  const bus = options.bus ?? createLocalBus();
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const retryMs = options.retryMs ?? 3_000;
+  const maxQueueBytes = options.maxQueueBytes ?? 1024 * 1024;
+  const maxEventBytes = options.maxEventBytes ?? 256 * 1024;
+  const maxTopics = options.maxTopicsPerSubscriber ?? 32;
+  const maxTopicLength = options.maxTopicLength ?? 256;
+  const connectedEvent = options.connectedEvent ?? true;
+  const log = options.logger ?? silentLogger;
+
+  const subscribers = new Map<string, Subscriber>();
+  const index = createTopicIndex<Subscriber>();
+  // Encoded once per event, shared by every subscriber and by replays of the same object.
+  const frames = new WeakMap<StoredEvent, Buffer>();
+  let stamp = 0;
+  let closing = false;
+  const counters = {
+    eventsPublished: 0,
+    eventsDelivered: 0,
+    eventsReplayed: 0,
+    resetsSent: 0,
+    slowConsumerDisconnects: 0,
+  };
+
+  function frameOf(event: StoredEvent): Buffer {
+    let frame = frames.get(event);
+    if (frame === undefined) {
+      const { id, data } = event;
+      frame = Buffer.from(
+        encodeEvent({
+          id,
+          data,
+          ...(event.event === undefined ? {} : { event: event.event }),
+          ...(event.retry === undefined ? {} : { retry: event.retry }),
+        }),
+      );
+      frames.set(event, frame);
+    }
+    return frame;
+  }
+
+  function write(subscriber: Subscriber, frame: Buffer): void {
+    if (subscriber.stream.write(frame)) {
+      subscriber.eventsSent++;
+      subscriber.bytesSent += frame.length;
+      counters.eventsDelivered++;
+    }
+  }
+
+  function send(subscriber: Subscriber, event: StoredEvent, frame: Buffer): void {
+    if (subscriber.held === undefined) {
+      write(subscriber, frame);
+      return;
+    }
+    subscriber.held.push({ event, frame });
+    subscriber.heldBytes += frame.length;
+    // Held events count against the same bound as unsent bytes.
+    if (subscriber.heldBytes > maxQueueBytes) subscriber.stream.close('slow-consumer');
+  }
+
+  function wants(subscriber: Subscriber, event: StoredEvent): boolean {
+    const to = event.to;
+    if (to.kind === 'all') return true;
+    if (to.kind === 'client') return to.clientId === subscriber.id;
+    return to.topics.some((topic) => subscriber.subscriptions.some((s) => matchesTopic(s, topic)));
+  }
+
+  function deliver(event: StoredEvent): void {
+    const frame = frameOf(event);
+    const to = event.to;
+    if (to.kind === 'client') {
+      const subscriber = subscribers.get(to.clientId);
+      if (subscriber !== undefined) send(subscriber, event, frame);
+      return;
+    }
+    if (to.kind === 'all') {
+      for (const subscriber of subscribers.values()) send(subscriber, event, frame);
+      return;
+    }
+    const mark = ++stamp;
+    const visit = (subscriber: Subscriber) => {
+      if (subscriber.stamp === mark) return;
+      subscriber.stamp = mark;
+      send(subscriber, event, frame);
+    };
+    for (const topic of to.topics) index.forEachMatch(topic, visit);
+  }
+
+  const stopBus = bus.subscribe(deliver);
+
+  // One sweep for all connections, instead of a timer each. Ticking at half the interval
+  // bounds the quiet gap on any stream to about `heartbeatMs`.
+  const heartbeat =
+    heartbeatMs > 0
+      ? setInterval(() => {
+          const due = Date.now() - heartbeatMs / 2;
+          for (const subscriber of subscribers.values()) {
+            if (subscriber.stream.lastWriteAt <= due) subscriber.stream.write(HEARTBEAT);
+          }
+        }, heartbeatMs / 2)
+      : undefined;
+  heartbeat?.unref();
+
+  function unregister(subscriber: Subscriber, reason: CloseReason): void {
+    if (subscribers.get(subscriber.id) !== subscriber) return;
+    subscribers.delete(subscriber.id);
+    for (const subscription of subscriber.subscriptions) index.remove(subscription, subscriber);
+    subscriber.held = undefined;
+    if (reason === 'slow-consumer') {
+      counters.slowConsumerDisconnects++;
+      log.warn(
+        { clientId: subscriber.id, reason, queuedBytes: subscriber.stream.queuedBytes },
+        'subscriber disconnected: it fell more than maxQueueBytes behind',
+      );
+    } else {
+      log.debug({ clientId: subscriber.id, reason }, 'subscriber closed');
+    }
+  }
+
+  async function replay(subscriber: Subscriber, lastEventId: string): Promise<void> {
+    const result = await history.readAfter(lastEventId);
+    if (subscriber.stream.closed) return;
+    const held = subscriber.held ?? [];
+    subscriber.held = undefined;
+    subscriber.heldBytes = 0;
+    // Events published after we started holding may also be in the history we just read;
+    // they are written once, in history order.
+    const heldIds = new Set(held.map((h) => h.event.id));
+    if (result.ok) {
+      for (const event of result.events) {
+        if (!wants(subscriber, event)) continue;
+        heldIds.delete(event.id);
+        write(subscriber, frameOf(event));
+        counters.eventsReplayed++;
+      }
+    } else {
+      counters.resetsSent++;
+      // No id line on the reset itself; the id-only block after it moves the client's
+      // Last-Event-ID to the present, so its next reconnect resumes instead of resetting again.
+      subscriber.stream.write(
+        encodeEvent({ event: 'reset', data: JSON.stringify({ reason: result.reason }) }) +
+          `id: ${result.head}\n\n`,
+      );
+      log.debug({ clientId: subscriber.id, reason: result.reason }, 'resume impossible: reset');
+    }
+    for (const { event, frame } of held) {
+      if (heldIds.has(event.id)) write(subscriber, frame);
+    }
+  }
+
+  async function store(input: EventInput): Promise<StoredEvent> {
+    let event: StoredEvent;
+    try {
+      event = await history.append(input);
+    } catch (error) {
+      if (error instanceof DuplicateEventIdError) throw new HubError('duplicate_id', error.message);
+      throw error;
+    }
+    counters.eventsPublished++;
+    await bus.publish(event);
+    return event;
+  }
+
+  return {
+    async subscribe(req, res, { topics, lastEventId, headers }) {
+      if (closing) throw new HubError('shutting_down', 'the hub is shutting down');
+      if (topics.length === 0)
+        throw new HubError('invalid_topic', 'at least one topic is required');
+      if (topics.length > maxTopics) {
+        throw new HubError('too_many_topics', `at most ${maxTopics} topics per subscription`);
+      }
+      for (const topic of topics) assertSubscription(topic, maxTopicLength);
+
+      const id = randomUUID();
+      let subscriber: Subscriber | undefined;
+      const stream = openSseStream(req, res, {
+        maxQueueBytes,
+        retry: retryMs,
+        ...(headers === undefined ? {} : { headers }),
+        onClose: (reason) => {
+          if (subscriber !== undefined) unregister(subscriber, reason);
+        },
+      });
+      subscriber = {
+        id,
+        subscriptions: [...new Set(topics)],
+        remoteAddress: req.socket.remoteAddress ?? '',
+        connectedAt: Date.now(),
+        stream,
+        eventsSent: 0,
+        bytesSent: 0,
+        stamp: 0,
+        held: lastEventId ? [] : undefined,
+        heldBytes: 0,
+      };
+      if (stream.closed) return clientInfo(subscriber);
+      subscribers.set(id, subscriber);
+      for (const subscription of subscriber.subscriptions) index.add(subscription, subscriber);
+      log.debug({ clientId: id, topics: subscriber.subscriptions }, 'subscriber connected');
+
+      if (connectedEvent) {
+        // No id: this must not move the client's Last-Event-ID.
+        stream.write(encodeEvent({ event: 'connected', data: JSON.stringify({ clientId: id }) }));
+      }
+      if (lastEventId) await replay(subscriber, lastEventId);
+      return clientInfo(subscriber);
+    },
+
+    async publish(input) {
+      const fields = checkFields(input, maxEventBytes);
+      if (input.broadcast === true) return store({ ...fields, to: { kind: 'all' } });
+      const topics = checkTopics(input, maxTopicLength);
+      return store({ ...fields, to: { kind: 'topics', topics } });
+    },
+
+    async sendToClient(clientId, input) {
+      const fields = checkFields(input, maxEventBytes);
+      if (!subscribers.has(clientId)) {
+        throw new HubError('client_not_found', `no client "${clientId}" is connected`);
+      }
+      return store({ ...fields, to: { kind: 'client', clientId } });
+    },
+
+    client(clientId) {
+      const subscriber = subscribers.get(clientId);
+      return subscriber === undefined ? undefined : clientInfo(subscriber);
+    },
+
+    clients(filter = {}) {
+      const out: ClientInfo[] = [];
+      for (const subscriber of subscribers.values()) {
+        const { topic } = filter;
+        if (topic === undefined || subscriber.subscriptions.some((s) => matchesTopic(s, topic))) {
+          out.push(clientInfo(subscriber));
+        }
+      }
+      return out;
+    },
+
+    topics() {
+      return [...index.counts()].map(([topic, subscribers]) => ({ topic, subscribers }));
+    },
+
+    disconnect(clientId) {
+      const subscriber = subscribers.get(clientId);
+      if (subscriber === undefined) return false;
+      subscriber.stream.close('closed-by-server');
+      return true;
+    },
+
+    stats() {
+      return { connections: subscribers.size, ...counters };
+    },
+
+    async close({ graceMs = 0 } = {}) {
+      if (closing) return;
+      closing = true;
+      if (heartbeat !== undefined) clearInterval(heartbeat);
+      stopBus();
+      const all = [...subscribers.values()];
+      const batchSize = Math.max(1, Math.ceil(all.length / SHUTDOWN_BATCHES));
+      const pause = graceMs / SHUTDOWN_BATCHES;
+      for (let i = 0; i < all.length; i += batchSize) {
+        if (i > 0 && pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+        for (const subscriber of all.slice(i, i + batchSize)) {
+          const jitter = Math.round(Math.random() * Math.max(graceMs, retryMs));
+          subscriber.stream.write(encodeEvent({ retry: retryMs + jitter }));
+          subscriber.stream.close('shutdown');
+        }
+      }
+      await bus.close();
+      await history.close();
+    },
+  };
+}

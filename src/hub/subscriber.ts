@@ -1,0 +1,43 @@
+import type { StoredEvent } from '../history/types.js';
+import type { SseStream } from '../stream/index.js';
+
+/** What the hub keeps per connection. Mutable counters live here, not in a side table. */
+export interface Subscriber {
+  readonly id: string;
+  readonly subscriptions: readonly string[];
+  readonly remoteAddress: string;
+  readonly connectedAt: number;
+  readonly stream: SseStream;
+  eventsSent: number;
+  bytesSent: number;
+  /** Last fan-out this subscriber received; an event matching several subscriptions goes once. */
+  stamp: number;
+  /** Live events held back while history is replayed, so the seam has no gap and no repeat. */
+  held: { event: StoredEvent; frame: Buffer }[] | undefined;
+  heldBytes: number;
+}
+
+/** A connection as the registry shows it (`GET /clients`). */
+export interface ClientInfo {
+  readonly id: string;
+  readonly topics: readonly string[];
+  readonly remoteAddress: string;
+  /** ISO 8601. */
+  readonly connectedAt: string;
+  readonly eventsSent: number;
+  readonly bytesSent: number;
+  /** Bytes written but not yet sent: a client falling behind shows here first. */
+  readonly queuedBytes: number;
+}
+
+export function clientInfo(subscriber: Subscriber): ClientInfo {
+  return {
+    id: subscriber.id,
+    topics: subscriber.subscriptions,
+    remoteAddress: subscriber.remoteAddress,
+    connectedAt: new Date(subscriber.connectedAt).toISOString(),
+    eventsSent: subscriber.eventsSent,
+    bytesSent: subscriber.bytesSent,
+    queuedBytes: subscriber.stream.queuedBytes,
+  };
+}

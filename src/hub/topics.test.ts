@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HubError } from './errors.js';
+import {
+  assertPublishTopic,
+  assertSubscription,
+  createTopicIndex,
+  matchesTopic,
+} from './topics.js';
+
+describe('topic matching', () => {
+  it.each([
+    ['orders', 'orders', true],
+    ['orders', 'orders/1', false],
+    ['orders/*', 'orders/1', true],
+    ['orders/*', 'orders', false],
+    ['orders/*', 'orders/eu/1', false],
+    ['orders/*/items', 'orders/1/items', true],
+    ['orders/**', 'orders/1', true],
+    ['orders/**', 'orders/eu/1', true],
+    ['orders/**', 'orders', false],
+    ['*', 'a', true],
+    ['*', 'a/b', false],
+    ['**', 'a/b/c', true],
+    ['*/x/**', 'a/x/b/c', true],
+    ['*/x/**', 'a/y/b', false],
+  ])('%s matches %s: %s', (subscription, topic, expected) => {
+    expect(matchesTopic(subscription, topic)).toBe(expected);
+  });
+
+  it('refuses malformed subscriptions and wildcard publishes with HubError', () => {
+    for (const bad of ['', 'a/**/b', 'a*', 'x/*y', 'a\nb']) {
+      expect(() => assertSubscription(bad, 256)).toThrow(HubError);
+    }
+    expect(() => assertSubscription('a'.repeat(257), 256)).toThrow(/longer than 256/);
+    expect(() => assertPublishTopic('orders/*', 256)).toThrow(/pattern/);
+    expect(() => assertPublishTopic('orders/1', 256)).not.toThrow();
+  });
+});
+
+describe('createTopicIndex', () => {
+  it('finds the same subscribers as matchesTopic, for any mix of patterns', () => {
+    const segment = fc.constantFrom('a', 'b', 'c');
+    const topic = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
+    const pattern = fc
+      .array(fc.constantFrom('a', 'b', '*'), { minLength: 1, maxLength: 4 })
+      .chain((segs) => fc.boolean().map((deep) => (deep ? [...segs, '**'] : segs).join('/')));
+    fc.assert(
+      fc.property(fc.array(pattern, { maxLength: 12 }), topic, (subscriptions, published) => {
+        const index = createTopicIndex<number>();
+        subscriptions.forEach((s, i) => index.add(s, i));
+        const found = new Set<number>();
+        index.forEachMatch(published, (i) => found.add(i));
+        const expected = new Set(
+          subscriptions.flatMap((s, i) => (matchesTopic(s, published) ? [i] : [])),
+        );
+        expect(found).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('forgets subscribers and empty subscriptions on remove', () => {
+    const index = createTopicIndex<string>();
+    index.add('a/*', 'x');
+    index.add('a/b', 'y');
+    index.remove('a/*', 'x');
+    const found: string[] = [];
+    index.forEachMatch('a/b', (s) => found.push(s));
+    expect(found).toEqual(['y']);
+    expect([...index.counts()]).toEqual([['a/b', 1]]);
+    index.add('a/*/c/**', 'z');
+    index.add('a/*/d', 'z');
+    expect(index.trieSize).toBe(4);
+    index.remove('a/*/c/**', 'z');
+    expect(index.trieSize).toBe(3);
+    index.remove('a/*/d', 'z');
+    expect(index.trieSize).toBe(0);
+  });
+});

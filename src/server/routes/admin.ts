@@ -1,0 +1,29 @@
+import { HttpError, sendJson } from '../errors.js';
+import type { RouteHandler } from './types.js';
+
+export const listClientsRoute: RouteHandler = (_req, res, { hub, url }) => {
+  const topic = url.searchParams.get('topic');
+  const clients = hub.clients(topic === null ? {} : { topic });
+  sendJson(res, 200, { clients });
+};
+
+export const getClientRoute: RouteHandler = (_req, res, { hub, params }) => {
+  const client = hub.client(params[0]!);
+  if (client === undefined) throw new HttpError(404, 'client_not_found', 'no such client');
+  sendJson(res, 200, client);
+};
+
+export const deleteClientRoute: RouteHandler = (_req, res, { hub, params }) => {
+  if (!hub.disconnect(params[0]!)) {
+    throw new HttpError(404, 'client_not_found', 'no such client');
+  }
+  sendJson(res, 200, { disconnected: params[0] });
+};
+
+export const listTopicsRoute: RouteHandler = (_req, res, { hub }) => {
+  sendJson(res, 200, { topics: hub.topics() });
+};
+
+export const healthRoute: RouteHandler = (_req, res, { hub }) => {
+  sendJson(res, 200, { status: 'ok', connections: hub.stats().connections });
+};

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { createMemoryHistory } from '../history/index.js';
+import { createHub, type Hub, type Logger } from '../hub/index.js';
+import type { ServerConfig } from './config.js';
+import { createRouter } from './router.js';
+
+export interface RunningServer {
+  readonly hub: Hub;
+  readonly server: http.Server | http2.Http2SecureServer;
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Stops accepting, closes streams in batches over `config.shutdownGrace`, then closes every
+   * connection. Resolves within the grace window plus a short bound, whatever clients do.
+   */
+  close(): Promise<void>;
+}
+
+/** Builds a hub from `config` and serves the HTTP API on it. */
+export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+  const hub = createHub({
+    history: createMemoryHistory({
+      maxEvents: config.historySize,
+      maxBytes: config.historyBytes,
+      maxAgeMs: config.historyMaxAge * 1000,
+    }),
+    heartbeatMs: config.heartbeat * 1000,
+    retryMs: config.retry,
+    maxQueueBytes: config.maxQueueBytes,
+    maxEventBytes: config.maxEventBytes,
+    maxTopicsPerSubscriber: config.maxTopics,
+    maxTopicLength: config.maxTopicLength,
+    connectedEvent: config.connectedEvent,
+    logger,
+  });
+  const router = createRouter({ hub, config, logger });
+  const tls = config.tlsCert !== undefined && config.tlsKey !== undefined;
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const server = tls
+    ? http2.createSecureServer(
+        {
+          cert: readFileSync(config.tlsCert!),
+          key: readFileSync(config.tlsKey!),
+          allowHTTP1: true,
+        },
+        router,
+      )
+    : http.createServer(router);
+  if (tls) {
+    server.on('session', (session: http2.ServerHttp2Session) => {
+      sessions.add(session);
+      session.on('close', () => sessions.delete(session));
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await hub.close({ graceMs: config.shutdownGrace });
+    for (const session of sessions) session.close();
+    if (server instanceof http.Server) server.closeIdleConnections();
+    // Whatever is still open after a short wait (a client mid-request) is cut.
+    const force = setTimeout(() => {
+      if (server instanceof http.Server) server.closeAllConnections();
+      for (const session of sessions) session.destroy();
+    }, 1000);
+    await closed;
+    clearTimeout(force);
+  }
+
+  return {
+    hub,
+    server,
+    url,
+    port,
+    close: () => {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { acceptsEventStream, eventStreamHeaders } from './headers.js';
+export { openSseStream, type SseStream, type SseStreamOptions } from './sse-stream.js';
+export type { CloseReason, HttpRequest, HttpResponse } from './types.js';

@@ -1,0 +1,98 @@
+import { encodeEvent } from '../protocol/index.js';
+import { eventStreamHeaders } from './headers.js';
+import type { CloseReason, HttpRequest, HttpResponse } from './types.js';
+
+export interface SseStreamOptions {
+  /**
+   * Most bytes that may wait unsent for this client (in Node and socket buffers). A client
+   * that falls further behind is disconnected with `slow-consumer` rather than buffered
+   * without end. Default 1 MiB.
+   */
+  readonly maxQueueBytes?: number;
+  /** `retry:` hint (ms) sent with the opening bytes. Default: none. */
+  readonly retry?: number;
+  /** Extra response headers (e.g. CORS). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Called once, when the stream ends for any reason. */
+  readonly onClose?: (reason: CloseReason) => void;
+}
+
+/** One open `text/event-stream` response. */
+export interface SseStream {
+  /**
+   * Writes already-encoded bytes. Returns false when the stream is closed, or closes it now
+   * because the client's queue passed `maxQueueBytes`.
+   */
+  write(chunk: Buffer | string): boolean;
+  /** Ends the stream; `onClose` gets the reason. Safe to call twice. */
+  close(reason?: CloseReason): void;
+  readonly closed: boolean;
+  /** Bytes written but not yet handed to the kernel. */
+  readonly queuedBytes: number;
+  /** Milliseconds since the epoch of the last write (heartbeats skip recently written streams). */
+  readonly lastWriteAt: number;
+}
+
+/**
+ * Starts an event stream on a node:http or node:http2 response: writes the headers and an
+ * opening comment in one flush, so clients see `open` at once and proxies see bytes early.
+ */
+export function openSseStream(
+  req: HttpRequest,
+  res: HttpResponse,
+  options: SseStreamOptions = {},
+): SseStream {
+  const maxQueueBytes = options.maxQueueBytes ?? 1024 * 1024;
+  // Both response classes satisfy this; their overloaded `write` signatures do not unify.
+  const out: { write(chunk: Buffer | string): boolean } = res;
+  let closed = false;
+  let lastWriteAt = Date.now();
+
+  function finish(reason: CloseReason): void {
+    if (closed) return;
+    closed = true;
+    options.onClose?.(reason);
+  }
+
+  res.on('close', () => finish('client-gone'));
+  res.on('error', () => finish('error'));
+
+  if (req.httpVersionMajor < 2) req.socket.setNoDelay(true);
+  res.writeHead(200, { ...eventStreamHeaders(req.httpVersionMajor), ...options.headers });
+  const opening =
+    options.retry === undefined ? ': ok\n\n' : `: ok\n${encodeEvent({ retry: options.retry })}`;
+  out.write(opening);
+
+  const stream: SseStream = {
+    write(chunk) {
+      if (closed) return false;
+      out.write(chunk);
+      lastWriteAt = Date.now();
+      if (res.writableLength > maxQueueBytes) {
+        stream.close('slow-consumer');
+        return false;
+      }
+      return true;
+    },
+    close(reason = 'closed-by-server') {
+      if (closed) return;
+      finish(reason);
+      if (reason === 'slow-consumer') {
+        // Flushing the backlog could take forever; drop it and free the memory now.
+        res.destroy();
+      } else {
+        res.end();
+      }
+    },
+    get closed() {
+      return closed;
+    },
+    get queuedBytes() {
+      return res.writableLength;
+    },
+    get lastWriteAt() {
+      return lastWriteAt;
+    },
+  };
+  return stream;
+}
