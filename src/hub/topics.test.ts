@@ -48,7 +48,7 @@ describe('createTopicIndex', () => {
     fc.assert(
       fc.property(fc.array(pattern, { maxLength: 12 }), topic, (subscriptions, published) => {
         const index = createTopicIndex<number>();
-        subscriptions.forEach((s, i) => index.add(s, i));
+        for (const [i, s] of subscriptions.entries()) index.add(s, i);
         const found = new Set<number>();
         index.forEachMatch(published, (i) => found.add(i));
         const expected = new Set(
