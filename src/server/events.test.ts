@@ -34,7 +34,14 @@ describe('events through the reference client (eventsource)', () => {
   it('keeps multi-line, unicode, empty and space-padded data exactly', async () => {
     const l = sub('topic=t');
     await until(() => l.events.length === 1);
-    const samples = ['line 1\nline 2\n\nline 4', 'héllo wörld 🎉 中文', '', '  padded  ', 'trailing\n', 'a\r\nb'];
+    const samples = [
+      'line 1\nline 2\n\nline 4',
+      'héllo wörld 🎉 中文',
+      '',
+      '  padded  ',
+      'trailing\n',
+      'a\r\nb',
+    ];
     for (const data of samples) await publish(server.url, { topic: 't', data });
     await until(() => l.messages().length === samples.length);
     expect(l.messages()).toEqual(samples.map((s) => s.replace(/\r\n/g, '\n')));

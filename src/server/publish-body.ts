@@ -15,7 +15,7 @@ const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s 
 const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
 
 const fieldShape = {
-  data: z.unknown(),
+  data: z.unknown().optional(),
   event: z.string().optional(),
   id: z.string().optional(),
   retry: retry.optional(),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../server/index.js';
 import { createParser } from '../protocol/index.js';
+import type { RunningServer } from '../server/index.js';
 import { listen, publish, rawSubscribe, startTestServer, until } from '../test-support/server.js';
 
 let server: RunningServer | undefined;
