@@ -1,0 +1,115 @@
+/**
+ * Fan-out benchmark: one hub process (the built CLI), N raw-socket subscribers on one topic,
+ * M events published over HTTP. Reports deliveries/s, server CPU per delivery (from /proc),
+ * idle memory per connection, and time for an event to reach all subscribers.
+ *
+ *   npm run build && npm run bench -- --subscribers 1000 --events 200 --size 100
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '1000' },
+    events: { type: 'string', default: '200' },
+    size: { type: 'string', default: '100' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.subscribers);
+const M = Number(values.events);
+const SIZE = Number(values.size);
+const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
+if (!existsSync(cli)) throw new Error('build first: npm run build');
+
+const ticks = () => {
+  const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in seconds (USER_HZ = 100)
+};
+const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) * 1024;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--log-level', 'info', '--history-size', '1000'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const port = await new Promise<number>((resolve) => {
+  let out = '';
+  server.stdout!.on('data', (c: Buffer) => {
+    out += c;
+    const m = /"url":"http:\/\/[^:]+:(\d+)"/.exec(out);
+    if (m) resolve(Number(m[1]));
+  });
+});
+await sleep(200);
+const rssBefore = rss();
+
+// Each subscriber counts "data: " occurrences, carrying a 5-byte tail across chunk boundaries.
+const received = new Array<number>(N).fill(0);
+const lastAt = new Array<number>(N).fill(0);
+const sockets: Socket[] = [];
+for (let i = 0; i < N; i++) {
+  const socket = connect(port, '127.0.0.1');
+  let tail = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    const text = tail + chunk;
+    let at = text.indexOf('data: ');
+    while (at !== -1) {
+      received[i]!++;
+      at = text.indexOf('data: ', at + 6);
+    }
+    lastAt[i] = performance.now();
+    tail = text.slice(-5);
+  });
+  socket.write('GET /events?topic=bench HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
+  sockets.push(socket);
+  if (i % 200 === 199) await sleep(10);
+}
+// "connected" events carry data too; wait for all of them, then zero the counters.
+while (received.some((r) => r < 1)) await sleep(20);
+await sleep(300);
+const idlePerConnection = (rss() - rssBefore) / N;
+received.fill(0);
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+const payload = 'x'.repeat(SIZE);
+const post = (n: number) =>
+  new Promise<void>((resolve, reject) => {
+    const body = JSON.stringify({ topic: 'bench', data: `${n} ${payload}` });
+    const req = http.request(
+      { port, path: '/publish', method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+
+const cpu0 = ticks();
+const t0 = performance.now();
+for (let n = 0; n < M; n += 8) await Promise.all(Array.from({ length: Math.min(8, M - n) }, (_, k) => post(n + k)));
+const published = performance.now();
+while (received.some((r) => r < M)) await sleep(5);
+const done = Math.max(...lastAt);
+const cpu = ticks() - cpu0;
+const deliveries = N * M;
+const result = {
+  subscribers: N,
+  events: M,
+  payloadBytes: SIZE,
+  publishSeconds: (published - t0) / 1000,
+  totalSeconds: (done - t0) / 1000,
+  deliveriesPerSecond: Math.round(deliveries / ((done - t0) / 1000)),
+  serverCpuMicrosPerDelivery: Number(((cpu * 1e6) / deliveries).toFixed(2)),
+  idleBytesPerConnection: Math.round(idlePerConnection),
+};
+if (values.json) console.log(JSON.stringify(result));
+else console.table(result);
+for (const s of sockets) s.destroy();
+agent.destroy();
+server.kill('SIGTERM');
