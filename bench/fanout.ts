@@ -29,12 +29,17 @@ const ticks = () => {
   const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in seconds (USER_HZ = 100)
 };
-const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) * 1024;
+const rss = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--log-level', 'info', '--history-size', '1000'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  [cli, 'serve', '--port', '0', '--log-level', 'info', '--history-size', '1000'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const port = await new Promise<number>((resolve) => {
   let out = '';
   server.stdout!.on('data', (c: Buffer) => {
@@ -80,10 +85,18 @@ const post = (n: number) =>
   new Promise<void>((resolve, reject) => {
     const body = JSON.stringify({ topic: 'bench', data: `${n} ${payload}` });
     const req = http.request(
-      { port, path: '/publish', method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      {
+        port,
+        path: '/publish',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json' },
+      },
       (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -92,7 +105,8 @@ const post = (n: number) =>
 
 const cpu0 = ticks();
 const t0 = performance.now();
-for (let n = 0; n < M; n += 8) await Promise.all(Array.from({ length: Math.min(8, M - n) }, (_, k) => post(n + k)));
+for (let n = 0; n < M; n += 8)
+  await Promise.all(Array.from({ length: Math.min(8, M - n) }, (_, k) => post(n + k)));
 const published = performance.now();
 while (received.some((r) => r < M)) await sleep(5);
 const done = Math.max(...lastAt);
