@@ -4,6 +4,7 @@
  * idle memory per connection, and time for an event to reach all subscribers.
  *
  *   npm run build && npm run bench -- --subscribers 1000 --events 200 --size 100
+ *   (--profile DIR writes a CPU profile of the hub; --json prints one JSON line)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     events: { type: 'string', default: '200' },
     size: { type: 'string', default: '100' },
     json: { type: 'boolean', default: false },
+    /** Write a V8 CPU profile of the hub process into this folder. */
+    profile: { type: 'string' },
   },
 });
 const N = Number(values.subscribers);
@@ -35,7 +38,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const server = spawn(
   process.execPath,
-  [cli, 'serve', '--port', '0', '--log-level', 'info', '--history-size', '1000'],
+  [
+    ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+    cli,
+    'serve',
+    '--port',
+    '0',
+    '--log-level',
+    'info',
+    '--history-size',
+    '1000',
+  ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
   },

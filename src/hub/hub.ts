@@ -10,6 +10,8 @@ import {
 import { encodeEvent } from '../protocol/index.js';
 import {
   type CloseReason,
+  createFrame,
+  type Frame,
   type HttpRequest,
   type HttpResponse,
   openSseStream,
@@ -83,7 +85,7 @@ export interface Hub {
 }
 
 // A comment line is ignored by clients but proves the connection is alive.
-const HEARTBEAT = Buffer.from(':\n\n');
+const HEARTBEAT = createFrame(':\n\n');
 const SHUTDOWN_BATCHES = 10;
 
 export function createHub(options: HubOptions = {}): Hub {
@@ -101,9 +103,10 @@ export function createHub(options: HubOptions = {}): Hub {
   const subscribers = new Map<string, Subscriber>();
   const index = createTopicIndex<Subscriber>();
   // Encoded once per event, shared by every subscriber and by replays of the same object.
-  const frames = new WeakMap<StoredEvent, Buffer>();
+  const frames = new WeakMap<StoredEvent, Frame>();
   let stamp = 0;
   let closing = false;
+  let closed = false;
   const counters = {
     eventsPublished: 0,
     eventsDelivered: 0,
@@ -112,11 +115,11 @@ export function createHub(options: HubOptions = {}): Hub {
     slowConsumerDisconnects: 0,
   };
 
-  function frameOf(event: StoredEvent): Buffer {
+  function frameOf(event: StoredEvent): Frame {
     let frame = frames.get(event);
     if (frame === undefined) {
       const { id, data } = event;
-      frame = Buffer.from(
+      frame = createFrame(
         encodeEvent({
           id,
           data,
@@ -129,21 +132,21 @@ export function createHub(options: HubOptions = {}): Hub {
     return frame;
   }
 
-  function write(subscriber: Subscriber, frame: Buffer): void {
+  function write(subscriber: Subscriber, frame: Frame): void {
     if (subscriber.stream.write(frame)) {
       subscriber.eventsSent++;
-      subscriber.bytesSent += frame.length;
+      subscriber.bytesSent += frame.bytes.length;
       counters.eventsDelivered++;
     }
   }
 
-  function send(subscriber: Subscriber, event: StoredEvent, frame: Buffer): void {
+  function send(subscriber: Subscriber, event: StoredEvent, frame: Frame): void {
     if (subscriber.held === undefined) {
       write(subscriber, frame);
       return;
     }
     subscriber.held.push({ event, frame });
-    subscriber.heldBytes += frame.length;
+    subscriber.heldBytes += frame.bytes.length;
     // Held events count against the same bound as unsent bytes.
     if (subscriber.heldBytes > maxQueueBytes) subscriber.stream.close('slow-consumer');
   }
@@ -239,6 +242,7 @@ export function createHub(options: HubOptions = {}): Hub {
   }
 
   async function store(input: EventInput): Promise<StoredEvent> {
+    if (closed) throw new HubError('shutting_down', 'the hub is closed');
     let event: StoredEvent;
     try {
       event = await history.append(input);
@@ -346,7 +350,6 @@ export function createHub(options: HubOptions = {}): Hub {
       if (closing) return;
       closing = true;
       if (heartbeat !== undefined) clearInterval(heartbeat);
-      stopBus();
       const all = [...subscribers.values()];
       const batchSize = Math.max(1, Math.ceil(all.length / SHUTDOWN_BATCHES));
       const pause = graceMs / SHUTDOWN_BATCHES;
@@ -358,6 +361,9 @@ export function createHub(options: HubOptions = {}): Hub {
           subscriber.stream.close('shutdown');
         }
       }
+      // Streams in later batches kept receiving events until their turn; now nobody is left.
+      stopBus();
+      closed = true;
       await bus.close();
       await history.close();
     },

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../history/types.js';
-import type { SseStream } from '../stream/index.js';
+import type { Frame, SseStream } from '../stream/index.js';
 
 /** What the hub keeps per connection. Mutable counters live here, not in a side table. */
 export interface Subscriber {
@@ -13,7 +13,7 @@ export interface Subscriber {
   /** Last fan-out this subscriber received; an event matching several subscriptions goes once. */
   stamp: number;
   /** Live events held back while history is replayed, so the seam has no gap and no repeat. */
-  held: { event: StoredEvent; frame: Buffer }[] | undefined;
+  held: { event: StoredEvent; frame: Frame }[] | undefined;
   heldBytes: number;
 }
 

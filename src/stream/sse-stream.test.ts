@@ -33,6 +33,39 @@ describe('an SSE response over HTTP/1.1', () => {
     raw.socket.destroy();
   });
 
+  it('keeps chunked framing valid, down to the final zero-length chunk on close', async () => {
+    server = await startTestServer({ connectedEvent: false });
+    const s = server;
+    const raw = await rawSubscribe(s.port, '/events?topic=t');
+    await until(() => s.hub.stats().connections === 1);
+    const body = 'multi\nline ünïcödé 🎉';
+    await s.hub.publish({ topic: 't', data: body, id: 'e1' });
+    await until(() => raw.body().includes('e1'));
+    s.hub.disconnect(s.hub.clients()[0]!.id);
+    await raw.closed;
+    expect(raw.text().endsWith('\r\n0\r\n\r\n')).toBe(true);
+    expect(raw.body()).toBe(': ok\nretry: 3000\n\nid: e1\ndata: multi\ndata: line ünïcödé 🎉\n\n');
+  });
+
+  it('streams unframed to an HTTP/1.0 client, ending with the connection', async () => {
+    server = await startTestServer({ connectedEvent: false });
+    const s = server;
+    const socket = (await import('node:net')).connect(s.port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8').on('data', (c: string) => (text += c));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write('GET /events?topic=t HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n');
+    await until(() => s.hub.stats().connections === 1);
+    await s.hub.publish({ topic: 't', data: 'old client' });
+    await until(() => text.includes('old client'));
+    s.hub.disconnect(s.hub.clients()[0]!.id);
+    await closed;
+    expect(text.toLowerCase()).not.toContain('transfer-encoding');
+    expect(text.slice(text.indexOf('\r\n\r\n') + 4)).toMatch(
+      /^: ok\nretry: 3000\n\nid: \S+\ndata: old client\n\n$/,
+    );
+  });
+
   it('notices a closed socket at once and forgets the subscriber', async () => {
     server = await startTestServer();
     const s = server;

@@ -1,4 +1,5 @@
 import { encodeEvent } from '../protocol/index.js';
+import { createFrame, type Frame } from './frame.js';
 import { eventStreamHeaders } from './headers.js';
 import type { CloseReason, HttpRequest, HttpResponse } from './types.js';
 
@@ -21,9 +22,10 @@ export interface SseStreamOptions {
 export interface SseStream {
   /**
    * Writes already-encoded bytes. Returns false when the stream is closed, or closes it now
-   * because the client's queue passed `maxQueueBytes`.
+   * because the client's queue passed `maxQueueBytes`. Pass a `Frame` to share encoding work
+   * between many streams.
    */
-  write(chunk: Buffer | string): boolean;
+  write(data: Frame | Buffer | string): boolean;
   /** Ends the stream; `onClose` gets the reason. Safe to call twice. */
   close(reason?: CloseReason): void;
   readonly closed: boolean;
@@ -32,6 +34,14 @@ export interface SseStream {
   /** Milliseconds since the epoch of the last write (heartbeats skip recently written streams). */
   readonly lastWriteAt: number;
 }
+
+const closedStream: SseStream = {
+  write: () => false,
+  close: () => {},
+  closed: true,
+  queuedBytes: 0,
+  lastWriteAt: 0,
+};
 
 /**
  * Starts an event stream on a node:http or node:http2 response: writes the headers and an
@@ -56,6 +66,13 @@ export function openSseStream(
 
   res.on('close', () => finish('client-gone'));
   res.on('error', () => finish('error'));
+  // A client that left before we got here (say, while an auth hook was awaited) already had
+  // its 'close' event; without this check it would stay registered forever.
+  const gone = 'stream' in res ? res.stream.destroyed : res.destroyed;
+  if (gone) {
+    finish('client-gone');
+    return closedStream;
+  }
 
   if (req.httpVersionMajor < 2) req.socket.setNoDelay(true);
   res.writeHead(200, { ...eventStreamHeaders(req.httpVersionMajor), ...options.headers });
@@ -63,10 +80,20 @@ export function openSseStream(
     options.retry === undefined ? ': ok\n\n' : `: ok\n${encodeEvent({ retry: options.retry })}`;
   out.write(opening);
 
+  // On HTTP/1.1 the response is chunked and its headers are flushed by now, so a pre-framed
+  // chunk can go straight to the socket: one buffer and one syscall per event, instead of
+  // res.write's chunk header, data and CRLF per subscriber. res.end() still writes the final
+  // zero-length chunk through the same socket, after everything written here.
+  const socket = req.httpVersionMajor < 2 && 'chunkedEncoding' in res ? req.socket : undefined;
+  const chunked =
+    socket !== undefined && (res as { chunkedEncoding?: boolean }).chunkedEncoding === true;
+
   const stream: SseStream = {
-    write(chunk) {
+    write(data) {
       if (closed) return false;
-      out.write(chunk);
+      const frame = typeof data === 'object' && 'bytes' in data ? data : createFrame(data);
+      if (socket === undefined) out.write(frame.bytes);
+      else socket.write(chunked ? frame.chunk : frame.bytes);
       lastWriteAt = Date.now();
       if (res.writableLength > maxQueueBytes) {
         stream.close('slow-consumer');
