@@ -102,6 +102,33 @@ describe('an SSE response over HTTP/1.1', () => {
   });
 });
 
+describe('an SSE response behind middleware that wraps res.write', () => {
+  it('sends every byte through the wrapper instead of straight to the socket', async () => {
+    const { createServer } = await import('node:http');
+    const { openSseStream } = await import('./sse-stream.js');
+    const seen: string[] = [];
+    let stream: ReturnType<typeof openSseStream> | undefined;
+    const plain = createServer((req, res) => {
+      // What compression middleware does: replace write on the instance.
+      const write = res.write.bind(res) as (chunk: Buffer | string) => boolean;
+      (res as { write: unknown }).write = (chunk: Buffer | string) => {
+        seen.push(chunk.toString());
+        return write(chunk);
+      };
+      stream = openSseStream(req, res);
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const { port } = plain.address() as import('node:net').AddressInfo;
+    const raw = await rawSubscribe(port, '/');
+    await until(() => stream !== undefined);
+    stream!.write('data: wrapped\n\n');
+    await until(() => raw.body().includes('wrapped'));
+    expect(seen).toEqual([': ok\n\n', 'data: wrapped\n\n']);
+    raw.socket.destroy();
+    plain.close();
+  });
+});
+
 describe('an SSE response over HTTP/2 (TLS)', () => {
   it('serves more than six streams over one connection, without a Connection header', async () => {
     server = await startTestServer(tls);

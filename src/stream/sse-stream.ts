@@ -1,3 +1,4 @@
+import { ServerResponse } from 'node:http';
 import { encodeEvent } from '../protocol/index.js';
 import { createFrame, type Frame } from './frame.js';
 import { eventStreamHeaders } from './headers.js';
@@ -83,10 +84,14 @@ export function openSseStream(
   // On HTTP/1.1 the response is chunked and its headers are flushed by now, so a pre-framed
   // chunk can go straight to the socket: one buffer and one syscall per event, instead of
   // res.write's chunk header, data and CRLF per subscriber. res.end() still writes the final
-  // zero-length chunk through the same socket, after everything written here.
-  const socket = req.httpVersionMajor < 2 && 'chunkedEncoding' in res ? req.socket : undefined;
-  const chunked =
-    socket !== undefined && (res as { chunkedEncoding?: boolean }).chunkedEncoding === true;
+  // zero-length chunk through the same socket, after everything written here. Middleware that
+  // wraps res.write (compression, say) must see every byte, so then we go through it.
+  const direct =
+    res instanceof ServerResponse &&
+    res.write === ServerResponse.prototype.write &&
+    res.getHeader('content-encoding') === undefined;
+  const socket = direct ? req.socket : undefined;
+  const chunked = direct && res.chunkedEncoding;
 
   const stream: SseStream = {
     write(data) {
