@@ -99,6 +99,12 @@ export function createHub(options: HubOptions = {}): Hub {
   const maxTopicLength = options.maxTopicLength ?? 256;
   const connectedEvent = options.connectedEvent ?? true;
   const log = options.logger ?? silentLogger;
+  if (maxEventBytes > maxQueueBytes) {
+    // An event bigger than the queue would disconnect every subscriber it is sent to.
+    throw new RangeError(
+      `ssehub: maxEventBytes (${maxEventBytes}) must not exceed maxQueueBytes (${maxQueueBytes})`,
+    );
+  }
 
   const subscribers = new Map<string, Subscriber>();
   const index = createTopicIndex<Subscriber>();
@@ -213,17 +219,23 @@ export function createHub(options: HubOptions = {}): Hub {
   async function replay(subscriber: Subscriber, lastEventId: string): Promise<void> {
     const result = await history.readAfter(lastEventId);
     if (subscriber.stream.closed) return;
-    const held = subscriber.held ?? [];
-    subscriber.held = undefined;
-    subscriber.heldBytes = 0;
     // Events published after we started holding may also be in the history we just read;
-    // they are written once, in history order.
-    const heldIds = new Set(held.map((h) => h.event.id));
+    // they are written once, in history order. Live events keep being held until the end.
+    const held = subscriber.held ?? [];
+    const replayed = new Set<string>();
     if (result.ok) {
+      const { stream } = subscriber;
       for (const event of result.events) {
         if (!wants(subscriber, event)) continue;
-        heldIds.delete(event.id);
-        write(subscriber, frameOf(event));
+        const frame = frameOf(event);
+        // A backlog may be far larger than the queue bound: write it at the client's pace.
+        // Live events meanwhile are held, and bounded, as before.
+        while (!stream.closed && stream.queuedBytes + frame.bytes.length > maxQueueBytes) {
+          await stream.drained();
+        }
+        if (stream.closed) return;
+        replayed.add(event.id);
+        write(subscriber, frame);
         counters.eventsReplayed++;
       }
     } else {
@@ -236,8 +248,11 @@ export function createHub(options: HubOptions = {}): Hub {
       );
       log.debug({ clientId: subscriber.id, reason: result.reason }, 'resume impossible: reset');
     }
+    if (subscriber.stream.closed) return;
+    subscriber.held = undefined;
+    subscriber.heldBytes = 0;
     for (const { event, frame } of held) {
-      if (heldIds.has(event.id)) write(subscriber, frame);
+      if (!replayed.has(event.id)) write(subscriber, frame);
     }
   }
 

@@ -52,5 +52,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: file('{oops') })).toThrow(/cannot read config file/);
     expect(() => loadConfig({ file: '/no/such/file.json' })).toThrow(ConfigError);
     expect(() => loadConfig({ flags: { tlsCert: 'c.pem' } })).toThrow(/go together/);
+    expect(() => loadConfig({ flags: { maxQueueBytes: '4096', maxEventBytes: '8192' } })).toThrow(
+      /maxEventBytes .* must not exceed maxQueueBytes/,
+    );
   });
 });

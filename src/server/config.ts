@@ -220,6 +220,12 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     }
     out[key] = parsed.data;
   }
+  if ((out.maxEventBytes as number) > (out.maxQueueBytes as number)) {
+    throw new ConfigError(
+      `${describeKey('maxEventBytes')} must not exceed ${describeKey('maxQueueBytes')}: ` +
+        'an event larger than the queue would disconnect every subscriber it goes to',
+    );
+  }
   if ((out.tlsCert === undefined) !== (out.tlsKey === undefined)) {
     throw new ConfigError(`${describeKey('tlsCert')} and ${describeKey('tlsKey')} go together`);
   }

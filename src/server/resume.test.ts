@@ -38,6 +38,24 @@ describe('resume with Last-Event-ID', () => {
     expect(s.hub.stats().eventsReplayed).toBeGreaterThan(0);
   });
 
+  it('replays a backlog far larger than the queue bound, at the pace the client reads', async () => {
+    server = await startTestServer({
+      maxQueueBytes: 64 * 1024,
+      maxEventBytes: 64 * 1024,
+      historySize: 1000,
+    });
+    const s = server;
+    const data = 'y'.repeat(60 * 1024);
+    const { id } = await publish(s.url, { topic: 't', data: '0' });
+    for (let n = 1; n <= 200; n++) await publish(s.url, { topic: 't', data: `${n} ${data}` });
+    const l = sub(`${s.url}/events?topic=t`, { lastEventId: id });
+    await until(() => l.messages().length === 200, 10_000);
+    expect(l.messages().map((m) => Number(m.split(' ')[0]))).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+    expect(s.hub.stats().slowConsumerDisconnects).toBe(0);
+  });
+
   it('replays what was missed, in order, then goes live with no seam', async () => {
     server = await startTestServer();
     const s = server;

@@ -84,7 +84,7 @@ describe('an SSE response over HTTP/1.1', () => {
   });
 
   it('disconnects a client that stops reading, while a fast one receives everything', async () => {
-    server = await startTestServer({ maxQueueBytes: 64 * 1024 });
+    server = await startTestServer({ maxQueueBytes: 64 * 1024, maxEventBytes: 64 * 1024 });
     const s = server;
     const fast = listen(`${s.url}/events?topic=t`);
     const slow = await rawSubscribe(s.port, '/events?topic=t');

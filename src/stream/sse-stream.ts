@@ -34,6 +34,11 @@ export interface SseStream {
   readonly queuedBytes: number;
   /** Milliseconds since the epoch of the last write (heartbeats skip recently written streams). */
   readonly lastWriteAt: number;
+  /**
+   * Resolves once queued bytes have (partly) drained, or the stream closed. For writers that
+   * pace themselves, such as a history replay larger than `maxQueueBytes`.
+   */
+  drained(): Promise<void>;
 }
 
 const closedStream: SseStream = {
@@ -42,7 +47,12 @@ const closedStream: SseStream = {
   closed: true,
   queuedBytes: 0,
   lastWriteAt: 0,
+  drained: () => Promise.resolve(),
 };
+
+// 'drain' only fires after a write was refused; a short poll covers a queue that shrank
+// without one.
+const DRAIN_POLL_MS = 20;
 
 /**
  * Starts an event stream on a node:http or node:http2 response: writes the headers and an
@@ -124,6 +134,21 @@ export function openSseStream(
     },
     get lastWriteAt() {
       return lastWriteAt;
+    },
+    drained() {
+      if (closed) return Promise.resolve();
+      const target = socket ?? res;
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          target.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        const timer = setTimeout(done, DRAIN_POLL_MS);
+        target.once('drain', done);
+        res.once('close', done);
+      });
     },
   };
   return stream;
