@@ -97,3 +97,33 @@ describe('hub.subscribe', () => {
     await hub.close();
   });
 });
+
+describe('slow consumers', () => {
+  it('are disconnected with a logged reason and counted', async () => {
+    const warnings: Record<string, unknown>[] = [];
+    const ignore = () => {};
+    const hub = createHub({
+      maxQueueBytes: 32 * 1024,
+      maxEventBytes: 32 * 1024,
+      logger: {
+        debug: ignore,
+        info: ignore,
+        error: ignore,
+        warn: (fields) => warnings.push(fields),
+      },
+    });
+    const port = await serve(hub);
+    const req = http.get({ port, host: '127.0.0.1' }, (res) => res.pause());
+    req.on('error', () => {});
+    while (hub.stats().connections < 1) await new Promise((r) => setTimeout(r, 5));
+    const data = 'z'.repeat(30 * 1024);
+    for (let n = 0; n < 1000 && hub.stats().connections > 0; n++) {
+      await hub.publish({ topic: 't', data });
+      if (n % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(hub.stats()).toMatchObject({ connections: 0, slowConsumerDisconnects: 1 });
+    expect(warnings).toEqual([expect.objectContaining({ reason: 'slow-consumer' })]);
+    req.destroy();
+    await hub.close();
+  });
+});
