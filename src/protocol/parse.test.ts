@@ -85,6 +85,12 @@ describe('createParser (WHATWG event stream interpretation)', () => {
     expect(parseAll(['data: complete\n\ndata: partial\n']).events).toHaveLength(1);
   });
 
+  it('ignores a field name with a space before the colon', () => {
+    expect(parseAll(['data : ignored\n\ndata: kept\n\n']).events.map((e) => e.data)).toEqual([
+      'kept',
+    ]);
+  });
+
   it('handles fields without a colon, extra colons and no space', () => {
     const { events } = parseAll(['data\ndata:a:b\ndata:  two\nevent:t\n\n']);
     expect(events).toEqual([{ type: 't', data: '\na:b\n two', lastEventId: '' }]);
