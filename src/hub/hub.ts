@@ -20,7 +20,7 @@ import { HubError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import { checkFields, checkTopics, type EventFields, type PublishInput } from './publish-input.js';
 import { type ClientInfo, clientInfo, type Subscriber } from './subscriber.js';
-import { assertSubscription, createTopicIndex, matchesTopic } from './topics.js';
+import { assertSubscription, compileMatcher, createTopicIndex } from './topics.js';
 
 export interface HubOptions {
   /** Where events are kept for resume. Default: in memory, 10,000 events / 64 MiB / 1 hour. */
@@ -161,7 +161,7 @@ export function createHub(options: HubOptions = {}): Hub {
     const to = event.to;
     if (to.kind === 'all') return true;
     if (to.kind === 'client') return to.clientId === subscriber.id;
-    return to.topics.some((topic) => subscriber.subscriptions.some((s) => matchesTopic(s, topic)));
+    return to.topics.some(subscriber.matches);
   }
 
   function deliver(event: StoredEvent): void {
@@ -290,9 +290,11 @@ export function createHub(options: HubOptions = {}): Hub {
           if (subscriber !== undefined) unregister(subscriber, reason);
         },
       });
+      const subscriptions = [...new Set(topics)];
       subscriber = {
         id,
-        subscriptions: [...new Set(topics)],
+        subscriptions,
+        matches: compileMatcher(subscriptions),
         remoteAddress: req.socket.remoteAddress ?? '',
         connectedAt: Date.now(),
         stream,
@@ -339,7 +341,7 @@ export function createHub(options: HubOptions = {}): Hub {
       const out: ClientInfo[] = [];
       for (const subscriber of subscribers.values()) {
         const { topic } = filter;
-        if (topic === undefined || subscriber.subscriptions.some((s) => matchesTopic(s, topic))) {
+        if (topic === undefined || subscriber.matches(topic)) {
           out.push(clientInfo(subscriber));
         }
       }

@@ -5,6 +5,8 @@ import type { Frame, SseStream } from '../stream/index.js';
 export interface Subscriber {
   readonly id: string;
   readonly subscriptions: readonly string[];
+  /** Whether a published topic matches any of `subscriptions` (compiled once). */
+  readonly matches: (topic: string) => boolean;
   readonly remoteAddress: string;
   readonly connectedAt: number;
   readonly stream: SseStream;

@@ -4,6 +4,7 @@ import { HubError } from './errors.js';
 import {
   assertPublishTopic,
   assertSubscription,
+  compileMatcher,
   createTopicIndex,
   matchesTopic,
 } from './topics.js';
@@ -55,6 +56,8 @@ describe('createTopicIndex', () => {
           subscriptions.flatMap((s, i) => (matchesTopic(s, published) ? [i] : [])),
         );
         expect(found).toEqual(expected);
+        const any = subscriptions.some((sub) => matchesTopic(sub, published));
+        expect(compileMatcher(subscriptions)(published)).toBe(any);
       }),
       { numRuns: 1000 },
     );

@@ -57,8 +57,29 @@ export function assertSubscription(subscription: string, maxLength: number): voi
 export function matchesTopic(subscription: string, topic: string): boolean {
   if (subscription === topic) return true;
   if (!isPattern(subscription)) return false;
-  const want = subscription.split('/');
-  const have = topic.split('/');
+  return segmentsMatch(subscription.split('/'), topic.split('/'));
+}
+
+/**
+ * A matcher for a fixed set of subscriptions, built once per subscriber: concrete topics are a
+ * set lookup and patterns are split once, instead of on every event a replay checks.
+ */
+export function compileMatcher(subscriptions: readonly string[]): (topic: string) => boolean {
+  const exact = new Set<string>();
+  const patterns: string[][] = [];
+  for (const s of subscriptions) {
+    if (isPattern(s)) patterns.push(s.split('/'));
+    else exact.add(s);
+  }
+  if (patterns.length === 0) return (topic) => exact.has(topic);
+  return (topic) => {
+    if (exact.has(topic)) return true;
+    const have = topic.split('/');
+    return patterns.some((want) => segmentsMatch(want, have));
+  };
+}
+
+function segmentsMatch(want: readonly string[], have: readonly string[]): boolean {
   for (let i = 0; i < want.length; i++) {
     const segment = want[i];
     if (segment === MANY) return have.length > i;
