@@ -81,6 +81,25 @@ describe('hub.close', () => {
 });
 
 describe('hub.subscribe', () => {
+  it("resumes from the request's Last-Event-ID header when no lastEventId is given", async () => {
+    const hub = createHub();
+    const port = await serve(hub);
+    const first = await hub.publish({ topic: 't', data: 'seen' });
+    await hub.publish({ topic: 't', data: 'missed' });
+    const text = await new Promise<string>((resolve) => {
+      http.get({ port, host: '127.0.0.1', headers: { 'last-event-id': first.id } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          body += chunk;
+          if (body.includes('missed')) resolve(body);
+        });
+      });
+    });
+    expect(text).not.toContain('seen');
+    expect(hub.stats().eventsReplayed).toBe(1);
+    await hub.close();
+  });
+
   it('does not register a client that left before subscribe ran', async () => {
     const hub = createHub();
     server = http.createServer((req, res) => {

@@ -47,7 +47,10 @@ export interface HubOptions {
 export interface SubscribeOptions {
   /** Topics or patterns (see `matchesTopic`). At least one. */
   readonly topics: readonly string[];
-  /** Resume after this id: replays what was missed, or sends `reset` when that is impossible. */
+  /**
+   * Resume after this id: replays what was missed, or sends `reset` when that is impossible.
+   * Default: the request's `Last-Event-ID` header.
+   */
   readonly lastEventId?: string | undefined;
   /** Extra response headers (e.g. CORS). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -271,7 +274,9 @@ export function createHub(options: HubOptions = {}): Hub {
   }
 
   return {
-    async subscribe(req, res, { topics, lastEventId, headers }) {
+    async subscribe(req, res, { topics, headers, ...options }) {
+      const header = req.headers['last-event-id'];
+      const lastEventId = options.lastEventId ?? (typeof header === 'string' ? header : undefined);
       if (closing) throw new HubError('shutting_down', 'the hub is shutting down');
       if (topics.length === 0)
         throw new HubError('invalid_topic', 'at least one topic is required');
