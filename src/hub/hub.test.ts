@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createParser } from '../protocol/index.js';
-import { createHub, type Hub } from './hub.js';
+import { createHub } from './hub.js';
+import type { Hub } from './types.js';
 
 let server: http.Server | undefined;
 afterEach(() => {

@@ -1,96 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, createLocalBus } from '../bus/index.js';
+import { createLocalBus } from '../bus/index.js';
 import {
   createMemoryHistory,
   DuplicateEventIdError,
   type EventInput,
-  type HistoryStore,
   type StoredEvent,
 } from '../history/index.js';
 import { encodeEvent } from '../protocol/index.js';
-import {
-  type CloseReason,
-  createFrame,
-  type Frame,
-  type HttpRequest,
-  type HttpResponse,
-  openSseStream,
-} from '../stream/index.js';
+import { type CloseReason, createFrame, type Frame, openSseStream } from '../stream/index.js';
 import { HubError } from './errors.js';
-import { type Logger, silentLogger } from './logger.js';
-import { checkFields, checkTopics, type EventFields, type PublishInput } from './publish-input.js';
+import { startHeartbeat } from './heartbeat.js';
+import { silentLogger } from './logger.js';
+import { checkFields, checkTopics } from './publish-input.js';
 import { type ClientInfo, clientInfo, type Subscriber } from './subscriber.js';
 import { assertSubscription, compileMatcher, createTopicIndex } from './topics.js';
+import type { Hub, HubOptions } from './types.js';
 
-export interface HubOptions {
-  /** Where events are kept for resume. Default: in memory, 10,000 events / 64 MiB / 1 hour. */
-  readonly history?: HistoryStore;
-  /** How events reach every node. Default: this process only. */
-  readonly bus?: Bus;
-  /** A heartbeat comment at least this often (ms) on an otherwise quiet stream. 0 turns them off. Default 15,000. */
-  readonly heartbeatMs?: number;
-  /** `retry:` hint (ms) sent when a stream opens. Default 3,000. */
-  readonly retryMs?: number;
-  /** Bytes a subscriber may fall behind before it is disconnected. Default 1 MiB. */
-  readonly maxQueueBytes?: number;
-  /** Largest event (data plus type, UTF-8 bytes). Default 256 KiB. */
-  readonly maxEventBytes?: number;
-  /** Most topics in one subscription. Default 32. */
-  readonly maxTopicsPerSubscriber?: number;
-  /** Longest topic or pattern. Default 256. */
-  readonly maxTopicLength?: number;
-  /** Send `event: connected` with the client id first on each stream. Default true. */
-  readonly connectedEvent?: boolean;
-  readonly logger?: Logger;
-}
-
-export interface SubscribeOptions {
-  /** Topics or patterns (see `matchesTopic`). At least one. */
-  readonly topics: readonly string[];
-  /**
-   * Resume after this id: replays what was missed, or sends `reset` when that is impossible.
-   * Default: the request's `Last-Event-ID` header.
-   */
-  readonly lastEventId?: string | undefined;
-  /** Extra response headers (e.g. CORS). */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export interface HubStats {
-  readonly connections: number;
-  readonly eventsPublished: number;
-  readonly eventsDelivered: number;
-  readonly eventsReplayed: number;
-  readonly resetsSent: number;
-  readonly slowConsumerDisconnects: number;
-}
-
-export interface Hub {
-  /** Turns a request into a subscriber. Throws HubError (nothing written) on bad topics. */
-  subscribe(req: HttpRequest, res: HttpResponse, options: SubscribeOptions): Promise<ClientInfo>;
-  /** Publishes to topics, or to everyone with `broadcast: true`. Resolves to the stored event. */
-  publish(input: PublishInput): Promise<StoredEvent>;
-  /** Sends to one connection; HubError `client_not_found` if it is not connected. */
-  sendToClient(clientId: string, fields: EventFields): Promise<StoredEvent>;
-  client(clientId: string): ClientInfo | undefined;
-  /** Connections, optionally only those whose subscriptions match `topic`. */
-  clients(filter?: { readonly topic?: string }): ClientInfo[];
-  /** Active subscriptions (topics and patterns) with subscriber counts. */
-  topics(): { topic: string; subscribers: number }[];
-  /** Ends one connection; false if it was not connected. */
-  disconnect(clientId: string): boolean;
-  stats(): HubStats;
-  /**
-   * Stops taking subscribers and closes every stream, in batches spread over `graceMs`, each
-   * with a jittered `retry:` so clients do not all reconnect at the same instant.
-   */
-  close(options?: { readonly graceMs?: number }): Promise<void>;
-}
-
-// A comment line is ignored by clients but proves the connection is alive.
-const HEARTBEAT = createFrame(':\n\n');
 const SHUTDOWN_BATCHES = 10;
 
+/**
+ * A hub: subscribers on topics, fan-out of each event encoded once, resume from history.
+ * The hub owns the history and bus it is given and closes them in `close()`.
+ */
 export function createHub(options: HubOptions = {}): Hub {
   const history = options.history ?? createMemoryHistory();
   const bus = options.bus ?? createLocalBus();
@@ -190,18 +121,7 @@ export function createHub(options: HubOptions = {}): Hub {
 
   const stopBus = bus.subscribe(deliver);
 
-  // One sweep for all connections, instead of a timer each. Ticking at half the interval
-  // bounds the quiet gap on any stream to about `heartbeatMs`.
-  const heartbeat =
-    heartbeatMs > 0
-      ? setInterval(() => {
-          const due = Date.now() - heartbeatMs / 2;
-          for (const subscriber of subscribers.values()) {
-            if (subscriber.stream.lastWriteAt <= due) subscriber.stream.write(HEARTBEAT);
-          }
-        }, heartbeatMs / 2)
-      : undefined;
-  heartbeat?.unref();
+  const heartbeat = heartbeatMs > 0 ? startHeartbeat(subscribers, heartbeatMs) : undefined;
 
   function unregister(subscriber: Subscriber, reason: CloseReason): void {
     if (subscribers.get(subscriber.id) !== subscriber) return;
@@ -371,7 +291,7 @@ export function createHub(options: HubOptions = {}): Hub {
     async close({ graceMs = 0 } = {}) {
       if (closing) return;
       closing = true;
-      if (heartbeat !== undefined) clearInterval(heartbeat);
+      heartbeat?.stop();
       const all = [...subscribers.values()];
       const batchSize = Math.max(1, Math.ceil(all.length / SHUTDOWN_BATCHES));
       const pause = graceMs / SHUTDOWN_BATCHES;

@@ -1,0 +1,71 @@
+import type { Bus } from '../bus/index.js';
+import type { HistoryStore, StoredEvent } from '../history/index.js';
+import type { HttpRequest, HttpResponse } from '../stream/index.js';
+import type { Logger } from './logger.js';
+import type { EventFields, PublishInput } from './publish-input.js';
+import type { ClientInfo } from './subscriber.js';
+
+export interface HubOptions {
+  /** Where events are kept for resume. Default: in memory, 10,000 events / 64 MiB / 1 hour. */
+  readonly history?: HistoryStore;
+  /** How events reach every node. Default: this process only. */
+  readonly bus?: Bus;
+  /** A heartbeat comment at least this often (ms) on an otherwise quiet stream. 0 turns them off. Default 15,000. */
+  readonly heartbeatMs?: number;
+  /** `retry:` hint (ms) sent when a stream opens. Default 3,000. */
+  readonly retryMs?: number;
+  /** Bytes a subscriber may fall behind before it is disconnected. Default 1 MiB. */
+  readonly maxQueueBytes?: number;
+  /** Largest event (data plus type, UTF-8 bytes). Default 256 KiB. */
+  readonly maxEventBytes?: number;
+  /** Most topics in one subscription. Default 32. */
+  readonly maxTopicsPerSubscriber?: number;
+  /** Longest topic or pattern. Default 256. */
+  readonly maxTopicLength?: number;
+  /** Send `event: connected` with the client id first on each stream. Default true. */
+  readonly connectedEvent?: boolean;
+  readonly logger?: Logger;
+}
+
+export interface SubscribeOptions {
+  /** Topics or patterns (see `matchesTopic`). At least one. */
+  readonly topics: readonly string[];
+  /**
+   * Resume after this id: replays what was missed, or sends `reset` when that is impossible.
+   * Default: the request's `Last-Event-ID` header.
+   */
+  readonly lastEventId?: string | undefined;
+  /** Extra response headers (e.g. CORS). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface HubStats {
+  readonly connections: number;
+  readonly eventsPublished: number;
+  readonly eventsDelivered: number;
+  readonly eventsReplayed: number;
+  readonly resetsSent: number;
+  readonly slowConsumerDisconnects: number;
+}
+
+export interface Hub {
+  /** Turns a request into a subscriber. Throws HubError (nothing written) on bad topics. */
+  subscribe(req: HttpRequest, res: HttpResponse, options: SubscribeOptions): Promise<ClientInfo>;
+  /** Publishes to topics, or to everyone with `broadcast: true`. Resolves to the stored event. */
+  publish(input: PublishInput): Promise<StoredEvent>;
+  /** Sends to one connection; HubError `client_not_found` if it is not connected. */
+  sendToClient(clientId: string, fields: EventFields): Promise<StoredEvent>;
+  client(clientId: string): ClientInfo | undefined;
+  /** Connections, optionally only those whose subscriptions match `topic`. */
+  clients(filter?: { readonly topic?: string }): ClientInfo[];
+  /** Active subscriptions (topics and patterns) with subscriber counts. */
+  topics(): { topic: string; subscribers: number }[];
+  /** Ends one connection; false if it was not connected. */
+  disconnect(clientId: string): boolean;
+  stats(): HubStats;
+  /**
+   * Stops taking subscribers and closes every stream, in batches spread over `graceMs`, each
+   * with a jittered `retry:` so clients do not all reconnect at the same instant.
+   */
+  close(options?: { readonly graceMs?: number }): Promise<void>;
+}
