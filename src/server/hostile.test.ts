@@ -56,6 +56,9 @@ const HOSTILE: readonly (string | Buffer)[] = [
   `GET /events?topic=t HTTP/1.1\r\nHost: x\r\nLast-Event-ID: ${'\u00e9'.repeat(200)}\r\nAccept: text/event-stream\r\n\r\n`,
   `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
   'GET / HTTP/9.9\r\n\r\n',
+  'GET http://[::1 HTTP/1.1\r\nHost: x\r\n\r\n',
+  'GET http://example.com/events?topic=t HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n',
+  'GET * HTTP/1.1\r\nHost: x\r\n\r\n',
   Buffer.from([0, 1, 2, 3, 255, 254, 13, 10, 13, 10]),
   'DELETE /clients/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n',
 ];

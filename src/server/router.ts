@@ -46,38 +46,44 @@ export interface RouterOptions {
 
 /** The standalone server's HTTP API as one `(req, res)` handler. */
 export function createRouter({ hub, config, logger }: RouterOptions) {
-  return function route(req: HttpRequest, res: HttpResponse): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const found = ROUTES.find(([pattern]) => pattern.test(url.pathname));
-    if (found === undefined) {
-      sendError(res, 404, 'not_found', `no route for ${url.pathname}`);
-      return;
+  function dispatch(req: HttpRequest, res: HttpResponse): void | Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new HttpError(400, 'invalid_url', 'malformed request target');
     }
+    const found = ROUTES.find(([pattern]) => pattern.test(url.pathname));
+    if (found === undefined) throw new HttpError(404, 'not_found', `no route for ${url.pathname}`);
     const [pattern, methods] = found;
-    const allow = Object.keys(methods);
+    const allow = Object.keys(methods).join(', ');
     // HEAD answers like GET (node drops the body), except on the event stream.
     const method = req.method === 'HEAD' && url.pathname !== '/events' ? 'GET' : req.method;
     const handler = methods[method as keyof Methods];
     if (handler === undefined) {
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, { allow: allow.join(', ') });
+        res.writeHead(204, { allow });
         res.end();
         return;
       }
-      sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed here`, {
-        allow: allow.join(', '),
+      throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here`, {
+        allow,
       });
-      return;
     }
     let params: string[];
     try {
       params = pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
     } catch {
-      sendError(res, 400, 'invalid_path', 'malformed percent-encoding in the path');
-      return;
+      throw new HttpError(400, 'invalid_path', 'malformed percent-encoding in the path');
     }
+    return handler(req, res, { hub, config, logger, url, params });
+  }
+
+  return function route(req: HttpRequest, res: HttpResponse): void {
+    // Everything runs inside the promise chain: no request, however malformed, can throw
+    // past this point and take the process down.
     Promise.resolve()
-      .then(() => handler(req, res, { hub, config, logger, url, params }))
+      .then(() => dispatch(req, res))
       .catch((error: unknown) => {
         // The client went away mid-request; nobody is left to answer.
         if (req.socket.destroyed) return;
@@ -86,7 +92,7 @@ export function createRouter({ hub, config, logger }: RouterOptions) {
         } else if (error instanceof HubError) {
           sendError(res, error.status, error.code, error.message);
         } else {
-          logger.error({ err: error, method: req.method, path: url.pathname }, 'request failed');
+          logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
           sendError(res, 500, 'internal', 'internal error');
         }
       });
