@@ -37,6 +37,14 @@ describe('ssehub CLI', () => {
     expect(await ssehub(['serve', '--no-such-flag']).exited).toBe(2);
   });
 
+  it('says plainly when the port is taken, and exits 2', async () => {
+    server = await startTestServer();
+    const taken = ssehub(['serve', '--port', String(server.port)]);
+    expect(await taken.exited).toBe(2);
+    expect(taken.out.stderr).toMatch(/^ssehub: cannot listen: .*EADDRINUSE/);
+    expect(taken.out.stderr).not.toContain('    at ');
+  });
+
   it('serve listens where told and shuts down on SIGTERM within its bound', async () => {
     const run = ssehub(['serve', '--port', '0', '--log-level', 'info', '--shutdown-grace', '200']);
     await until(() => run.out.stdout.includes('listening'), 10_000);

@@ -25,6 +25,12 @@ try {
     process.stderr.write(`ssehub: ${error.message}\n`);
     process.exit(EXIT.usage);
   }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    // Listening failed: say which address, without a stack trace. Usage-class: nothing started.
+    process.stderr.write(`ssehub: cannot listen: ${(error as Error).message}\n`);
+    process.exit(EXIT.usage);
+  }
   if (error instanceof CliError) {
     process.stderr.write(`ssehub: ${error.message}\n`);
     process.exit(error.exitCode);

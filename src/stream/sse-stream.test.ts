@@ -161,6 +161,37 @@ describe('an SSE response over HTTP/2 (TLS)', () => {
     await until(() => s.hub.stats().connections === 0, 1000);
   });
 
+  it('takes publishes over HTTP/2, body and errors alike', async () => {
+    server = await startTestServer(tls);
+    const s = server;
+    const session = http2.connect(s.url, { ca });
+    const post = (body: string) =>
+      new Promise<{ status: number; body: string }>((resolve) => {
+        const req = session.request({
+          ':method': 'POST',
+          ':path': '/publish',
+          'content-type': 'application/json',
+        });
+        let text = '';
+        let status = 0;
+        req.setEncoding('utf8');
+        req.on('response', (headers) => {
+          status = Number(headers[':status']);
+        });
+        req.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        req.on('end', () => resolve({ status, body: text }));
+        req.end(body);
+      });
+    const ok = await post(JSON.stringify({ topic: 't', data: 'via h2' }));
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).id).toMatch(/-1$/);
+    const bad = await post('{"topic":');
+    expect([bad.status, JSON.parse(bad.body).error.code]).toEqual([400, 'invalid_json']);
+    session.close();
+  });
+
   it('falls back to HTTP/1.1 over TLS for clients without HTTP/2', async () => {
     server = await startTestServer(tls);
     const s = server;
