@@ -52,14 +52,14 @@ export function registerPublish(program: Command): void {
       }
       const fields = {
         topics: flags.topic,
-        ...(flags.event === undefined ? {} : { event: flags.event }),
-        ...(flags.retry === undefined ? {} : { retry: Number(flags.retry) }),
+        event: flags.event,
+        retry: flags.retry === undefined ? undefined : Number(flags.retry),
       };
       if (flags.data !== undefined) {
         const id = await post(flags.url, {
           ...fields,
           data: flags.data,
-          ...(flags.id === undefined ? {} : { id: flags.id }),
+          id: flags.id,
         });
         process.stdout.write(`${id}\n`);
         return;

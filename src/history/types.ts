@@ -8,10 +8,10 @@ export type Recipients =
 export interface EventInput {
   readonly to: Recipients;
   readonly data: string;
-  readonly event?: string;
+  readonly event?: string | undefined;
   /** A publisher-chosen id; unique within history. The store assigns one when absent. */
-  readonly id?: string;
-  readonly retry?: number;
+  readonly id?: string | undefined;
+  readonly retry?: number | undefined;
 }
 
 /** An event once the history store has accepted it. */

@@ -58,15 +58,7 @@ export function createHub(options: HubOptions = {}): Hub {
   function frameOf(event: StoredEvent): Frame {
     let frame = frames.get(event);
     if (frame === undefined) {
-      const { id, data } = event;
-      frame = createFrame(
-        encodeEvent({
-          id,
-          data,
-          ...(event.event === undefined ? {} : { event: event.event }),
-          ...(event.retry === undefined ? {} : { retry: event.retry }),
-        }),
-      );
+      frame = createFrame(encodeEvent(event));
       frames.set(event, frame);
     }
     return frame;
@@ -167,7 +159,7 @@ export function createHub(options: HubOptions = {}): Hub {
       // Last-Event-ID to the present, so its next reconnect resumes instead of resetting again.
       subscriber.stream.write(
         encodeEvent({ event: 'reset', data: JSON.stringify({ reason: result.reason }) }) +
-          `id: ${result.head}\n\n`,
+          encodeEvent({ id: result.head }),
       );
       log.debug({ clientId: subscriber.id, reason: result.reason }, 'resume impossible: reset');
     }
@@ -210,7 +202,7 @@ export function createHub(options: HubOptions = {}): Hub {
       const stream = openSseStream(req, res, {
         maxQueueBytes,
         retry: retryMs,
-        ...(headers === undefined ? {} : { headers }),
+        headers,
         onClose: (reason) => {
           if (subscriber !== undefined) unregister(subscriber, reason);
         },
@@ -264,8 +256,8 @@ export function createHub(options: HubOptions = {}): Hub {
 
     clients(filter = {}) {
       const out: ClientInfo[] = [];
+      const { topic } = filter;
       for (const subscriber of subscribers.values()) {
-        const { topic } = filter;
         if (topic === undefined || subscriber.matches(topic)) {
           out.push(clientInfo(subscriber));
         }

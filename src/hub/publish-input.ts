@@ -1,3 +1,4 @@
+import type { EventInput } from '../history/index.js';
 import {
   assertValidEventType,
   assertValidId,
@@ -12,11 +13,11 @@ export interface EventFields {
   /** A string is sent as is; any other JSON value is sent as its JSON text. */
   readonly data: unknown;
   /** Event type; clients listen with `addEventListener(type)`. No CR, LF or NUL. */
-  readonly event?: string;
+  readonly event?: string | undefined;
   /** Your own id, unique within history. Default: the hub assigns one. No CR, LF or NUL. */
-  readonly id?: string;
+  readonly id?: string | undefined;
   /** `retry:` hint in ms sent with the event. */
-  readonly retry?: number;
+  readonly retry?: number | undefined;
 }
 
 /** What `hub.publish` takes: fields plus one or more topics, or `broadcast: true`. */
@@ -35,10 +36,7 @@ export function dataText(data: unknown): string {
 }
 
 /** Validates fields and returns them normalised; throws HubError naming the bad field. */
-export function checkFields(
-  fields: EventFields,
-  maxEventBytes: number,
-): { data: string; event?: string; id?: string; retry?: number } {
+export function checkFields(fields: EventFields, maxEventBytes: number): Omit<EventInput, 'to'> {
   const data = dataText(fields.data);
   try {
     if (fields.event !== undefined) assertValidEventType(fields.event);
@@ -53,12 +51,7 @@ export function checkFields(
   if (size > maxEventBytes) {
     throw new HubError('event_too_large', `event is ${size} bytes; the limit is ${maxEventBytes}`);
   }
-  return {
-    data,
-    ...(fields.event === undefined ? {} : { event: fields.event }),
-    ...(fields.id === undefined ? {} : { id: fields.id }),
-    ...(fields.retry === undefined ? {} : { retry: fields.retry }),
-  };
+  return { data, event: fields.event, id: fields.id, retry: fields.retry };
 }
 
 export function checkTopics(input: PublishInput, maxTopicLength: number): readonly string[] {

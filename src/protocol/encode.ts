@@ -3,15 +3,15 @@ import { SseProtocolError } from './errors.js';
 /** One event as it goes over the wire. Every field is optional; an empty object encodes to "". */
 export interface SseEvent {
   /** Event payload. Split on CRLF, LF and CR into one `data:` line each, so any string survives. */
-  readonly data?: string;
+  readonly data?: string | undefined;
   /** Event type (`event:` field). Defaults to `message` on the client side. No CR, LF or NUL. */
-  readonly event?: string;
+  readonly event?: string | undefined;
   /** Event id (`id:` field), becomes the client's Last-Event-ID. No CR, LF or NUL. */
-  readonly id?: string;
+  readonly id?: string | undefined;
   /** Reconnection time hint in milliseconds (`retry:` field): a non-negative integer. */
-  readonly retry?: number;
+  readonly retry?: number | undefined;
   /** A comment line (ignored by clients); multi-line comments become several comment lines. */
-  readonly comment?: string;
+  readonly comment?: string | undefined;
 }
 
 // The spec splits lines on CRLF, a lone LF or a lone CR; all three must break data lines

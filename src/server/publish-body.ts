@@ -42,12 +42,7 @@ function check<T>(schema: z.ZodType<T>, body: ParsedBody): T {
 
 function fieldsOf(parsed: z.infer<typeof fieldsSchema>): EventFields {
   if (parsed.data === undefined) throw new HttpError(400, 'missing_data', '"data" is required');
-  return {
-    data: parsed.data,
-    ...(parsed.event === undefined ? {} : { event: parsed.event }),
-    ...(parsed.id === undefined ? {} : { id: parsed.id }),
-    ...(parsed.retry === undefined ? {} : { retry: parsed.retry }),
-  };
+  return { data: parsed.data, event: parsed.event, id: parsed.id, retry: parsed.retry };
 }
 
 /** `POST /publish` body → hub input: `topic`, `topics` or `broadcast`, plus event fields. */

@@ -12,9 +12,9 @@ export interface SseStreamOptions {
    */
   readonly maxQueueBytes?: number;
   /** `retry:` hint (ms) sent with the opening bytes. Default: none. */
-  readonly retry?: number;
+  readonly retry?: number | undefined;
   /** Extra response headers (e.g. CORS). */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Called once, when the stream ends for any reason. */
   readonly onClose?: (reason: CloseReason) => void;
 }
