@@ -24,6 +24,8 @@ export interface ParserOptions {
    * without end. Default: 16 Mi.
    */
   readonly maxEventLength?: number;
+  /** The last event id to start from, e.g. one saved by an earlier session. Default ''. */
+  readonly lastEventId?: string;
 }
 
 export interface Parser {
@@ -56,8 +58,8 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   let skipLeadingLF = false;
   let data = '';
   let eventType = '';
-  let lastEventIdBuffer = '';
-  let lastEventId = '';
+  let lastEventId = options.lastEventId ?? '';
+  let lastEventIdBuffer = lastEventId;
 
   function dispatch(): void {
     // "Set the last event ID string of the event source to the value of the last event ID buffer."
