@@ -256,9 +256,13 @@ export function connect<M extends EventMap = Record<string, string>>(
       if (outcome.healthy) attempt = 0;
       if (attempt >= maxRetries) {
         stop(
-          new SseClientError('retries-exhausted', `gave up after ${attempt} reconnects: ${outcome.error.message}`, {
-            cause: outcome.error,
-          }),
+          new SseClientError(
+            'retries-exhausted',
+            `gave up after ${attempt} reconnects: ${outcome.error.message}`,
+            {
+              cause: outcome.error,
+            },
+          ),
         );
         return;
       }

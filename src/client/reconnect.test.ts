@@ -20,7 +20,8 @@ afterEach(async () => {
 function track<M extends HubEvents>(client: SseClient<M>) {
   cleanups.push(() => client.close());
   const events: SseEvent<string, unknown>[] = [];
-  for (const type of ['message', 'connected', 'reset'] as const) client.on(type, (e) => events.push(e));
+  for (const type of ['message', 'connected', 'reset'] as const)
+    client.on(type, (e) => events.push(e));
   return {
     events,
     messages: () => events.filter((e) => e.type === 'message').map((e) => e.data),
@@ -73,8 +74,8 @@ describe('reconnecting to ssehub', () => {
     await until(() => seen.events.length === 1);
     await publish(running.url, { topic: 't', data: 'before' });
     await until(() => seen.messages().length === 1);
-    const id = seen.events.find((e) => e.type === 'connected')?.data as string;
-    expect(running.hub.disconnect(JSON.parse(id).clientId ?? id)).toBe(true);
+    const connected = seen.events.find((e) => e.type === 'connected')?.data as string;
+    expect(running.hub.disconnect(JSON.parse(connected).clientId)).toBe(true);
     await publish(running.url, { topic: 't', data: 'during' });
     await until(() => seen.messages().length === 2);
     expect(seen.messages()).toEqual(['before', 'during']);
@@ -210,7 +211,9 @@ describe('status codes and bad responses', () => {
     expect(retries.map((r) => r.attempt)).toEqual([1, 2, 3, 4, 5]);
     retries.forEach((r, i) => {
       expect(r.delayMs).toBeGreaterThanOrEqual(FAST.minDelayMs);
-      expect(r.delayMs).toBeLessThanOrEqual(Math.min(FAST.maxDelayMs, FAST.initialDelayMs * 2 ** i));
+      expect(r.delayMs).toBeLessThanOrEqual(
+        Math.min(FAST.maxDelayMs, FAST.initialDelayMs * 2 ** i),
+      );
     });
     expect(errors).toEqual([429, 500, 429, 500, 429, undefined]);
     expect((error?.cause as SseHttpError).status).toBe(500);
