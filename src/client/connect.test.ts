@@ -140,15 +140,17 @@ describe('events', () => {
     const client = connect(server.url, { onError: (e) => errors.push(e) });
     cleanups.push(() => client.close());
     const seen: string[] = [];
-    const off = client.on('message', () => {
-      throw new Error('app bug');
+    client.on('message', (e) => {
+      throw new Error(`app bug ${e.data}`);
     });
     client.on('message', (e) => seen.push(e.data));
-    await until(() => seen.length === 1);
+    const off = client.on('message', (e) => seen.push(`removed ${e.data}`));
     off();
     await until(() => seen.length === 2);
+    expect(seen).toEqual(['1', '2']);
     expect(errors.map((e) => [e.code, (e.cause as Error).message])).toEqual([
-      ['handler', 'app bug'],
+      ['handler', 'app bug 1'],
+      ['handler', 'app bug 2'],
     ]);
   });
 

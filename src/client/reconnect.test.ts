@@ -114,7 +114,7 @@ describe('reconnecting to ssehub', () => {
       else await writeChunks(res, ['id: a-2\ndata: two\n\n']);
     });
     const errors: string[] = [];
-    const client = connect(server.url, {
+    const client = connect<HubEvents>(server.url, {
       watchdogMs: 300,
       reconnect: FAST,
       onError: (e) => errors.push(e.code),
@@ -136,7 +136,10 @@ describe('reconnecting to ssehub', () => {
       }
     });
     const errors: string[] = [];
-    const client = connect(server.url, { watchdogMs: 150, onError: (e) => errors.push(e.code) });
+    const client = connect<HubEvents>(server.url, {
+      watchdogMs: 150,
+      onError: (e) => errors.push(e.code),
+    });
     const seen = track(client);
     await until(() => seen.messages().length === 1);
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -182,7 +185,7 @@ describe('status codes and bad responses', () => {
       else await writeChunks(res, ['data: finally\n\n']);
     });
     const retries: number[] = [];
-    const client = connect(server.url, {
+    const client = connect<HubEvents>(server.url, {
       reconnect: FAST,
       onError: (_e, retry) => retries.push(retry?.delayMs ?? -1),
     });
@@ -198,7 +201,7 @@ describe('status codes and bad responses', () => {
     });
     const retries: { delayMs: number; attempt: number }[] = [];
     const errors: (number | undefined)[] = [];
-    const client = connect(server.url, {
+    const client = connect<HubEvents>(server.url, {
       reconnect: { ...FAST, maxRetries: 5 },
       onError: (e, retry) => {
         if (retry) retries.push(retry);

@@ -48,14 +48,18 @@ export function listen(
     errors,
     /** The data of `message` events, in order. */
     messages: () => events.filter((e) => e.type === 'message').map((e) => e.data),
-    until: (predicate: () => boolean, timeoutMs = 5000) => until(predicate, timeoutMs),
+    until: (predicate: () => boolean | Promise<boolean>, timeoutMs = 5000) =>
+      until(predicate, timeoutMs),
     close: () => source.close(),
   };
 }
 
-export async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
