@@ -19,14 +19,21 @@ describe('package shape', () => {
     }
   });
 
-  it('keeps src/protocol free of Node APIs, so browsers can import it', () => {
-    const dir = new URL('protocol/', import.meta.url);
-    for (const file of readdirSync(dir).filter(
-      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
-    )) {
-      const text = readFileSync(new URL(file, dir), 'utf8');
-      expect(text, file).not.toMatch(/from ['"]node:|\bBuffer\b|\bprocess\.|require\(/);
-      expect(text, file).not.toMatch(/from ['"]\.\.\//);
+  it('keeps src/protocol and src/client free of Node APIs, so browsers can import them', () => {
+    for (const [folder, allowed] of [
+      ['protocol/', /^\.\//],
+      ['client/', /^\.\/|^\.\.\/protocol\//],
+    ] as const) {
+      const dir = new URL(folder, import.meta.url);
+      for (const file of readdirSync(dir).filter(
+        (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+      )) {
+        const text = readFileSync(new URL(file, dir), 'utf8');
+        expect(text, file).not.toMatch(/\bBuffer\b|\bprocess\.|require\(/);
+        for (const [, from] of text.matchAll(/from ['"]([^'"]+)['"]/g)) {
+          expect(from, `${folder}${file}`).toMatch(allowed);
+        }
+      }
     }
   });
 });

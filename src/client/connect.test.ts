@@ -74,6 +74,18 @@ describe('requests', () => {
   });
 });
 
+describe('options', () => {
+  it('refuses bad durations and URLs at once, naming the option', () => {
+    expect(() => connect('http://127.0.0.1:1/', { watchdogMs: -1 })).toThrow(
+      'ssehub/client: watchdogMs must be a finite number ≥ 0, got -1',
+    );
+    expect(() => connect('http://127.0.0.1:1/', { reconnect: { maxDelayMs: Number.NaN } })).toThrow(
+      /reconnect\.maxDelayMs/,
+    );
+    expect(() => connect('/relative/without/a/page')).toThrow(TypeError);
+  });
+});
+
 describe('events', () => {
   it('decodes JSON for the listed types; bad JSON is reported and the stream goes on', async () => {
     const server = await scripted(async (_req, res) => {

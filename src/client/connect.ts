@@ -36,6 +36,7 @@ export function connect<M extends EventMap = Record<string, string>>(
   options: ConnectOptions = {},
 ): SseClient<M> {
   const href = new URL(url, globalThis.location?.href).href;
+  checkDurations(options);
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const reconnect = options.reconnect ?? {};
   const policy = {
@@ -313,6 +314,26 @@ export function connect<M extends EventMap = Record<string, string>>(
       return listeners.iterate(close) as AsyncIterator<EventOf<M>>;
     },
   };
+}
+
+/** A typo'd option fails at once, not as a tight loop or a timer that never fires. */
+function checkDurations(options: ConnectOptions): void {
+  const durations: Record<string, number | undefined> = {
+    watchdogMs: options.watchdogMs,
+    'reconnect.initialDelayMs': options.reconnect?.initialDelayMs,
+    'reconnect.maxDelayMs': options.reconnect?.maxDelayMs,
+    'reconnect.minDelayMs': options.reconnect?.minDelayMs,
+    'reconnect.healthyAfterMs': options.reconnect?.healthyAfterMs,
+  };
+  for (const [name, value] of Object.entries(durations)) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new RangeError(`ssehub/client: ${name} must be a finite number ≥ 0, got ${value}`);
+    }
+  }
+  const retries = options.reconnect?.maxRetries;
+  if (retries !== undefined && !(retries >= 0)) {
+    throw new RangeError(`ssehub/client: reconnect.maxRetries must be ≥ 0, got ${retries}`);
+  }
 }
 
 /** The hub sends `{"reason":"…"}`; any other server's reset data is passed on as it is. */

@@ -29,47 +29,47 @@ export interface ResetInfo {
 
 export interface ReconnectOptions {
   /** First delay (ms) before the server sends `retry:`. Default 1,000. */
-  readonly initialDelayMs?: number;
+  readonly initialDelayMs?: number | undefined;
   /** Upper bound for one delay (ms). Default 30,000. */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /** Lower bound for one delay (ms), so that even `retry: 0` cannot loop tightly. Default 100. */
-  readonly minDelayMs?: number;
+  readonly minDelayMs?: number | undefined;
   /** A connection open this long (ms) counts as healthy: the backoff starts over. Default 10,000. */
-  readonly healthyAfterMs?: number;
+  readonly healthyAfterMs?: number | undefined;
   /** Reconnects in a row without a healthy connection before giving up. Default: never give up. */
-  readonly maxRetries?: number;
+  readonly maxRetries?: number | undefined;
 }
 
 type Awaitable<T> = T | Promise<T>;
 
 export interface ConnectOptions {
   /** Default GET. */
-  readonly method?: string;
+  readonly method?: string | undefined;
   /** Sent on every attempt; a function is called again on each one (fresh tokens). */
-  readonly headers?: HeadersInit | (() => Awaitable<HeadersInit>);
+  readonly headers?: HeadersInit | (() => Awaitable<HeadersInit>) | undefined;
   /** Request body (with POST). A function is called again on each attempt. */
-  readonly body?: BodyInit | (() => Awaitable<BodyInit>);
-  readonly credentials?: RequestCredentials;
+  readonly body?: BodyInit | (() => Awaitable<BodyInit>) | undefined;
+  readonly credentials?: RequestCredentials | undefined;
   /** Aborting it is the same as `close()`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Replaces the global `fetch` (tests, proxies, instrumentation). */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
   /** Resume from this id, e.g. one the app saved before a reload. */
-  readonly lastEventId?: string;
+  readonly lastEventId?: string | undefined;
   /**
    * Send `lastEventId` as this query parameter on the first connect instead of the
    * `Last-Event-ID` header (which makes browsers send a CORS preflight). Reconnects use the header.
    */
-  readonly lastEventIdParam?: string;
+  readonly lastEventIdParam?: string | undefined;
   /** Decode `data` as JSON: for every event type, or for the listed ones. Default none. */
-  readonly json?: boolean | readonly string[];
-  readonly reconnect?: ReconnectOptions;
+  readonly json?: boolean | readonly string[] | undefined;
+  readonly reconnect?: ReconnectOptions | undefined;
   /**
    * With no bytes at all (not even a heartbeat comment) for this long (ms), the connection is
    * taken as dead and reopened. Set it above the server's heartbeat interval. 0 turns it off.
    * Default 45,000 (three of ssehub's default 15 s heartbeats).
    */
-  readonly watchdogMs?: number;
+  readonly watchdogMs?: number | undefined;
   /** A connection opened (status 200, event-stream). */
   onOpen?(response: Response): void;
   /**
