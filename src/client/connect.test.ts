@@ -24,7 +24,12 @@ describe('requests', () => {
       else await writeChunks(res, ['id: 9\ndata: ok\n\n']);
     });
     let token = 0;
+    let fetches = 0;
     const client = connect(server.url, {
+      fetch: (input, init) => {
+        fetches++;
+        return fetch(input, init);
+      },
       method: 'POST',
       headers: async () => ({ authorization: `Bearer t${++token}`, 'x-app': 'demo' }),
       body: () => JSON.stringify({ prompt: 'hi' }),
@@ -39,6 +44,7 @@ describe('requests', () => {
     );
     expect(server.requests[0]?.headers.accept).toBe('text/event-stream');
     expect(server.requests[1]?.headers['x-app']).toBe('demo');
+    expect(fetches).toBe(2);
   });
 
   it('sends a saved id as a query parameter first, then as Last-Event-ID', async () => {

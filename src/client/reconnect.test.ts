@@ -222,6 +222,23 @@ describe('status codes and bad responses', () => {
     expect(error?.cause).toMatchObject({ status: 500 });
   });
 
+  it('a connection that stayed open long enough starts the backoff over', async () => {
+    const server = await scripted(async (_req, res, index) => {
+      // Short-lived at first (backoff grows), then healthy ones (backoff starts over each time).
+      await writeChunks(res, ['retry: 20\ndata: x\n\n']);
+      if (index >= 3) await new Promise((resolve) => setTimeout(resolve, 120));
+      res.end();
+    });
+    const attempts: number[] = [];
+    const client = connect<HubEvents>(server.url, {
+      reconnect: { minDelayMs: 5, healthyAfterMs: 100 },
+      onError: (_e, retry) => attempts.push(retry?.attempt ?? -1),
+    });
+    cleanups.push(() => client.close());
+    await until(() => attempts.length === 6, 5000);
+    expect(attempts).toEqual([1, 2, 3, 1, 1, 1]);
+  });
+
   it('a wrong content type stops with a clear error', async () => {
     const server = await scripted((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>login</h1>');
