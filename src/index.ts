@@ -36,7 +36,16 @@ export {
 export {
   acceptsEventStream,
   type CloseReason,
+  type CompressionOption,
+  createEventStream,
+  type EventInit,
+  type EventStream,
+  type EventStreamOptions,
+  type EventStreamResponseOptions,
+  eventStreamResponse,
   openSseStream,
+  type PipeOptions,
+  type PipeResult,
   type SseStream,
   type SseStreamOptions,
 } from './stream/index.js';

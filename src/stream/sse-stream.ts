@@ -1,5 +1,6 @@
 import { ServerResponse } from 'node:http';
 import { encodeEvent } from '../protocol/index.js';
+import { type CompressionOption, createCompressor, negotiateEncoding } from './compression.js';
 import { createFrame, type Frame } from './frame.js';
 import { eventStreamHeaders } from './headers.js';
 import type { CloseReason, HttpRequest, HttpResponse } from './types.js';
@@ -17,6 +18,12 @@ export interface SseStreamOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Called once, when the stream ends for any reason. */
   readonly onClose?: (reason: CloseReason) => void;
+  /**
+   * Compress with gzip or brotli when the client accepts it, flushing after every write so
+   * nothing is held back. Off by default: it costs CPU per subscriber, as each stream gets its
+   * own compressor, where plain streams share one encoded buffer.
+   */
+  readonly compression?: CompressionOption | undefined;
 }
 
 /** One open `text/event-stream` response. */
@@ -86,10 +93,34 @@ export function openSseStream(
   }
 
   if (req.httpVersionMajor < 2) req.socket.setNoDelay(true);
-  res.writeHead(200, { ...eventStreamHeaders(req.httpVersionMajor), ...options.headers });
+  const encoding = negotiateEncoding(req.headers['accept-encoding'], options.compression);
+  const headers = { ...eventStreamHeaders(req.httpVersionMajor), ...options.headers };
+  if (encoding !== undefined) {
+    headers['content-encoding'] = encoding;
+    headers.vary = 'accept-encoding';
+  }
+  res.writeHead(200, headers);
+  const compressor = encoding === undefined ? undefined : createCompressor(encoding);
+  if (compressor !== undefined) {
+    compressor.stream.pipe(res);
+    compressor.stream.on('error', () => stream.close('error'));
+    res.once('close', () => compressor.stream.destroy());
+  }
+  // Compression middleware (Express's `compression`) adds res.flush: calling it after each
+  // write keeps such a wrapper from holding events back, should it compress despite no-transform.
+  const middlewareFlush = (res as { flush?: unknown }).flush;
+  const sink = (chunk: Buffer | string) => {
+    if (compressor !== undefined) {
+      compressor.stream.write(chunk);
+      compressor.flush();
+    } else {
+      out.write(chunk);
+      if (typeof middlewareFlush === 'function') middlewareFlush.call(res);
+    }
+  };
   const opening =
     options.retry === undefined ? ': ok\n\n' : `: ok\n${encodeEvent({ retry: options.retry })}`;
-  out.write(opening);
+  sink(opening);
 
   // On HTTP/1.1 the response is chunked and its headers are flushed by now, so a pre-framed
   // chunk can go straight to the socket: one buffer and one syscall per event, instead of
@@ -97,6 +128,7 @@ export function openSseStream(
   // zero-length chunk through the same socket, after everything written here. Middleware that
   // wraps res.write (compression, say) must see every byte, so then we go through it.
   const direct =
+    compressor === undefined &&
     res instanceof ServerResponse &&
     res.write === ServerResponse.prototype.write &&
     res.getHeader('content-encoding') === undefined;
@@ -107,10 +139,10 @@ export function openSseStream(
     write(data) {
       if (closed) return false;
       const frame = typeof data === 'object' && 'bytes' in data ? data : createFrame(data);
-      if (socket === undefined) out.write(frame.bytes);
+      if (socket === undefined) sink(frame.bytes);
       else socket.write(chunked ? frame.chunk : frame.bytes);
       lastWriteAt = Date.now();
-      if (res.writableLength > maxQueueBytes) {
+      if (stream.queuedBytes > maxQueueBytes) {
         stream.close('slow-consumer');
         return false;
       }
@@ -119,9 +151,13 @@ export function openSseStream(
     close(reason = 'closed-by-server') {
       if (closed) return;
       finish(reason);
-      if (reason === 'slow-consumer') {
+      if (reason === 'slow-consumer' || reason === 'error') {
         // Flushing the backlog could take forever; drop it and free the memory now.
+        compressor?.stream.destroy();
         res.destroy();
+      } else if (compressor !== undefined) {
+        // Ends res through the pipe, after the compressor's last bytes.
+        compressor.stream.end();
       } else {
         res.end();
       }
@@ -130,14 +166,14 @@ export function openSseStream(
       return closed;
     },
     get queuedBytes() {
-      return res.writableLength;
+      return res.writableLength + (compressor?.stream.writableLength ?? 0);
     },
     get lastWriteAt() {
       return lastWriteAt;
     },
     drained() {
       if (closed) return Promise.resolve();
-      const target = socket ?? res;
+      const target = socket ?? compressor?.stream ?? res;
       return new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
