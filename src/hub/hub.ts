@@ -32,6 +32,7 @@ export function createHub(options: HubOptions = {}): Hub {
   const maxTopics = options.maxTopicsPerSubscriber ?? 32;
   const maxTopicLength = options.maxTopicLength ?? 256;
   const connectedEvent = options.connectedEvent ?? true;
+  const compression = options.compression;
   const log = options.logger ?? silentLogger;
   if (maxEventBytes > maxQueueBytes) {
     // An event bigger than the queue would disconnect every subscriber it is sent to.
@@ -203,6 +204,7 @@ export function createHub(options: HubOptions = {}): Hub {
         maxQueueBytes,
         retry: retryMs,
         headers,
+        compression,
         onClose: (reason) => {
           if (subscriber !== undefined) unregister(subscriber, reason);
         },

@@ -1,6 +1,6 @@
 import type { Bus } from '../bus/index.js';
 import type { HistoryStore, StoredEvent } from '../history/index.js';
-import type { HttpRequest, HttpResponse } from '../stream/index.js';
+import type { CompressionOption, HttpRequest, HttpResponse } from '../stream/index.js';
 import type { Logger } from './logger.js';
 import type { EventFields, PublishInput } from './publish-input.js';
 import type { ClientInfo } from './subscriber.js';
@@ -24,6 +24,12 @@ export interface HubOptions {
   readonly maxTopicLength?: number;
   /** Send `event: connected` with the client id first on each stream. Default true. */
   readonly connectedEvent?: boolean;
+  /**
+   * Compress streams for clients that accept it (`true`: brotli, else gzip), flushed per event.
+   * Off by default: each compressed stream costs CPU of its own, where plain streams share one
+   * encoded buffer per event. Worth it for large, repetitive events over slow links.
+   */
+  readonly compression?: CompressionOption | undefined;
   readonly logger?: Logger;
 }
 

@@ -105,6 +105,13 @@ export const SETTINGS = {
     default: true,
     description: 'send `event: connected` with the client id first',
   },
+  compression: {
+    schema: z.enum(['off', 'auto', 'gzip', 'br']),
+    default: 'off',
+    arg: 'mode',
+    description:
+      'compress streams for clients that accept it: off, auto (br, else gzip), gzip or br',
+  },
   shutdownGrace: {
     schema: int(0, 600_000),
     default: 5000,
@@ -146,6 +153,7 @@ export interface ServerConfig {
   readonly maxTopics: number;
   readonly maxTopicLength: number;
   readonly connectedEvent: boolean;
+  readonly compression: 'off' | 'auto' | 'gzip' | 'br';
   readonly shutdownGrace: number;
   readonly tlsCert?: string;
   readonly tlsKey?: string;

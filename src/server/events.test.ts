@@ -143,3 +143,23 @@ describe('events through the reference client (eventsource)', () => {
     raw.socket.destroy();
   });
 });
+
+describe('--compression', () => {
+  it('compresses for clients that accept it, one flush per event', async () => {
+    await server.close();
+    server = await startTestServer({ compression: 'gzip' });
+    const res = await fetch(`${server.url}/events?topic=t`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    await res.body?.cancel();
+    // The eventsource client (fetch) accepts gzip and decompresses; events arrive live.
+    const l = sub('topic=t');
+    await until(() => l.events.length === 1);
+    await publish(server.url, { topic: 't', data: 'zipped' });
+    await until(() => l.messages().length === 1);
+    const raw = await rawSubscribe(server.port, '/events?topic=t');
+    expect(raw.text()).not.toContain('content-encoding');
+    raw.socket.destroy();
+  });
+});

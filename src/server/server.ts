@@ -4,6 +4,7 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { createMemoryHistory } from '../history/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
+import type { CompressionOption } from '../stream/index.js';
 import type { ServerConfig } from './config.js';
 import { createRouter } from './router.js';
 
@@ -35,6 +36,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     maxTopicsPerSubscriber: config.maxTopics,
     maxTopicLength: config.maxTopicLength,
     connectedEvent: config.connectedEvent,
+    compression: compressionOption(config.compression),
     logger,
   });
   const router = createRouter({ hub, config, logger });
@@ -93,4 +95,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       return closing;
     },
   };
+}
+
+function compressionOption(mode: ServerConfig['compression']): CompressionOption {
+  if (mode === 'off') return false;
+  return mode === 'auto' ? true : mode;
 }
