@@ -12,7 +12,6 @@ export {
 } from './history/index.js';
 export {
   type ClientInfo,
-  createHub,
   type EventFields,
   type Hub,
   HubError,
@@ -22,13 +21,22 @@ export {
   type Logger,
   matchesTopic,
   type PublishInput,
+  patternCovers,
   type SubscribeOptions,
 } from './hub/index.js';
 export { encodeComment, encodeEvent, type SseEvent, SseProtocolError } from './protocol/index.js';
 export {
+  type Access,
+  type Authorize,
   ConfigError,
-  createRouter,
+  createHandler,
+  createHub,
+  type HandlerOptions,
+  HttpError,
+  type HttpHub,
+  type HttpHubOptions,
   loadConfig,
+  type NodeHandler,
   type RunningServer,
   type ServerConfig,
   startServer,

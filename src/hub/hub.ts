@@ -215,6 +215,7 @@ export function createHub(options: HubOptions = {}): Hub {
         subscriptions,
         matches: compileMatcher(subscriptions),
         remoteAddress: req.socket.remoteAddress ?? '',
+        subject: options.subject,
         connectedAt: Date.now(),
         stream,
         eventsSent: 0,

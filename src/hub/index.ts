@@ -3,5 +3,11 @@ export { createHub } from './hub.js';
 export type { Logger } from './logger.js';
 export { dataText, type EventFields, type PublishInput } from './publish-input.js';
 export type { ClientInfo } from './subscriber.js';
-export { assertPublishTopic, assertSubscription, isPattern, matchesTopic } from './topics.js';
+export {
+  assertPublishTopic,
+  assertSubscription,
+  isPattern,
+  matchesTopic,
+  patternCovers,
+} from './topics.js';
 export type { Hub, HubOptions, HubStats, SubscribeOptions } from './types.js';

@@ -8,6 +8,7 @@ export interface Subscriber {
   /** Whether a published topic matches any of `subscriptions` (compiled once). */
   readonly matches: (topic: string) => boolean;
   readonly remoteAddress: string;
+  readonly subject: string | undefined;
   readonly connectedAt: number;
   readonly stream: SseStream;
   eventsSent: number;
@@ -24,6 +25,8 @@ export interface ClientInfo {
   readonly id: string;
   readonly topics: readonly string[];
   readonly remoteAddress: string;
+  /** The user, when the app's auth named one. */
+  readonly subject?: string | undefined;
   /** ISO 8601. */
   readonly connectedAt: string;
   readonly eventsSent: number;
@@ -37,6 +40,7 @@ export function clientInfo(subscriber: Subscriber): ClientInfo {
     id: subscriber.id,
     topics: subscriber.subscriptions,
     remoteAddress: subscriber.remoteAddress,
+    subject: subscriber.subject,
     connectedAt: new Date(subscriber.connectedAt).toISOString(),
     eventsSent: subscriber.eventsSent,
     bytesSent: subscriber.bytesSent,

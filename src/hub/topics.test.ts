@@ -7,6 +7,7 @@ import {
   compileMatcher,
   createTopicIndex,
   matchesTopic,
+  patternCovers,
 } from './topics.js';
 
 describe('topic matching', () => {
@@ -79,5 +80,38 @@ describe('createTopicIndex', () => {
     expect(index.trieSize).toBe(3);
     index.remove('a/*/d', 'z');
     expect(index.trieSize).toBe(0);
+  });
+});
+
+describe('patternCovers', () => {
+  it('admits narrower subscriptions and refuses wider ones', () => {
+    expect(patternCovers('orders/**', 'orders/42')).toBe(true);
+    expect(patternCovers('orders/**', 'orders/*/items')).toBe(true);
+    expect(patternCovers('orders/**', 'orders/**')).toBe(true);
+    expect(patternCovers('orders/*', 'orders/42')).toBe(true);
+    expect(patternCovers('orders/*', 'orders/**')).toBe(false);
+    expect(patternCovers('orders/42', 'orders/*')).toBe(false);
+    expect(patternCovers('orders/**', 'orders')).toBe(false);
+    expect(patternCovers('**', '**')).toBe(true);
+    expect(patternCovers('a/*/c', 'a/b/c')).toBe(true);
+    expect(patternCovers('a/*/c', 'a/b/d')).toBe(false);
+  });
+
+  it('is sound: a covered subscription never matches a topic the grant does not', () => {
+    const segment = fc.constantFrom('a', 'b', '*');
+    const pattern = fc
+      .array(segment, { minLength: 1, maxLength: 4 })
+      .chain((segs) => fc.boolean().map((deep) => (deep ? [...segs, '**'] : segs).join('/')));
+    const topic = fc
+      .array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 6 })
+      .map((s) => s.join('/'));
+    fc.assert(
+      fc.property(pattern, pattern, topic, (allowed, requested, published) => {
+        if (patternCovers(allowed, requested) && matchesTopic(requested, published)) {
+          expect(matchesTopic(allowed, published)).toBe(true);
+        }
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -61,6 +61,25 @@ export function matchesTopic(subscription: string, topic: string): boolean {
 }
 
 /**
+ * Whether `allowed` matches every topic that `requested` can match, so a grant of `orders/**`
+ * admits a subscription to `orders/*` or `orders/42` but not to `**`. Both may be patterns.
+ */
+export function patternCovers(allowed: string, requested: string): boolean {
+  if (allowed === requested) return true;
+  const want = allowed.split('/');
+  const have = requested.split('/');
+  for (let i = 0; i < want.length; i++) {
+    const segment = want[i];
+    if (segment === MANY) return have.length > i;
+    const got = have[i];
+    // A wildcard in the request is only covered by a wildcard at least as wide.
+    if (got === undefined || got === MANY) return false;
+    if (segment !== ONE && segment !== got) return false;
+  }
+  return want.length === have.length;
+}
+
+/**
  * A matcher for a fixed set of subscriptions, built once per subscriber: concrete topics are a
  * set lookup and patterns are split once, instead of on every event a replay checks.
  */

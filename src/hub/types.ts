@@ -43,6 +43,8 @@ export interface SubscribeOptions {
   readonly lastEventId?: string | undefined;
   /** Extra response headers (e.g. CORS). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Who this is (a user id from the app's auth): shown in the client list. */
+  readonly subject?: string | undefined;
 }
 
 export interface HubStats {

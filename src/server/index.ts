@@ -1,3 +1,4 @@
+export type { Access, Authorize } from './access.js';
 export {
   ConfigError,
   type ConfigSources,
@@ -9,5 +10,7 @@ export {
   type ServerConfig,
   type SettingKey,
 } from './config.js';
-export { createRouter, type RouterOptions } from './router.js';
+export { HttpError } from './errors.js';
+export { createHandler, type HandlerOptions, type NodeHandler } from './handler.js';
+export { createHub, type HttpHub, type HttpHubOptions } from './http-hub.js';
 export { type RunningServer, startServer } from './server.js';

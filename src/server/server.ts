@@ -6,7 +6,7 @@ import { createMemoryHistory } from '../history/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
 import type { CompressionOption } from '../stream/index.js';
 import type { ServerConfig } from './config.js';
-import { createRouter } from './router.js';
+import { createHandler } from './handler.js';
 
 export interface RunningServer {
   readonly hub: Hub;
@@ -39,7 +39,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     compression: compressionOption(config.compression),
     logger,
   });
-  const router = createRouter({ hub, config, logger });
+  const router = createHandler(hub, { maxBodyBytes: config.maxBodyBytes, logger, page: true });
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined;
   const sessions = new Set<http2.ServerHttp2Session>();
   const server = tls

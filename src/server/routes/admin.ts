@@ -1,26 +1,31 @@
+import { checkAdmin } from '../access.js';
 import { HttpError, sendJson } from '../errors.js';
 import type { RouteHandler } from './types.js';
 
-export const listClientsRoute: RouteHandler = (_req, res, { hub, url }) => {
+export const listClientsRoute: RouteHandler = (_req, res, { hub, url, access }) => {
+  checkAdmin(access, 'listing clients');
   const topic = url.searchParams.get('topic');
   const clients = hub.clients(topic === null ? {} : { topic });
   sendJson(res, 200, { clients });
 };
 
-export const getClientRoute: RouteHandler = (_req, res, { hub, params }) => {
+export const getClientRoute: RouteHandler = (_req, res, { hub, params, access }) => {
+  checkAdmin(access, 'reading a client');
   const client = hub.client(params[0]!);
   if (client === undefined) throw new HttpError(404, 'client_not_found', 'no such client');
   sendJson(res, 200, client);
 };
 
-export const deleteClientRoute: RouteHandler = (_req, res, { hub, params }) => {
+export const deleteClientRoute: RouteHandler = (_req, res, { hub, params, access }) => {
+  checkAdmin(access, 'disconnecting a client');
   if (!hub.disconnect(params[0]!)) {
     throw new HttpError(404, 'client_not_found', 'no such client');
   }
   sendJson(res, 200, { disconnected: params[0] });
 };
 
-export const listTopicsRoute: RouteHandler = (_req, res, { hub }) => {
+export const listTopicsRoute: RouteHandler = (_req, res, { hub, access }) => {
+  checkAdmin(access, 'listing topics');
   sendJson(res, 200, { topics: hub.topics() });
 };
 

@@ -1,9 +1,10 @@
 import { acceptsEventStream } from '../../stream/index.js';
+import { checkTopicsAllowed } from '../access.js';
 import { HttpError } from '../errors.js';
 import type { RouteHandler } from './types.js';
 
 /** `GET /events?topic=a&topic=b[&lastEventId=…]`: subscribe. */
-export const subscribeRoute: RouteHandler = async (req, res, { hub, url }) => {
+export const subscribeRoute: RouteHandler = async (req, res, { hub, url, access }) => {
   if (!acceptsEventStream(req.headers.accept)) {
     throw new HttpError(406, 'not_acceptable', 'this endpoint only serves text/event-stream');
   }
@@ -13,5 +14,10 @@ export const subscribeRoute: RouteHandler = async (req, res, { hub, url }) => {
   const lastEventId =
     (typeof header === 'string' && header !== '' ? header : undefined) ??
     (url.searchParams.get('lastEventId') || undefined);
-  await hub.subscribe(req, res, { topics: url.searchParams.getAll('topic'), lastEventId });
+  const requested = url.searchParams.getAll('topic');
+  // With auth and no topic named, the caller gets what it is allowed: a per-user feed needs
+  // no topic in the URL at all.
+  const topics = requested.length === 0 && access ? (access.subscribe ?? []) : requested;
+  checkTopicsAllowed(access, 'subscribe', topics);
+  await hub.subscribe(req, res, { topics, lastEventId, subject: access?.subject });
 };

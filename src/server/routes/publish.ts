@@ -1,18 +1,25 @@
+import { checkAdmin, checkTopicsAllowed } from '../access.js';
 import { parseBody, readBody } from '../body.js';
 import { sendJson } from '../errors.js';
 import { toEventFields, toPublishInput } from '../publish-body.js';
 import type { RouteHandler } from './types.js';
 
 /** `POST /publish`: JSON or form; replies with the assigned id. */
-export const publishRoute: RouteHandler = async (req, res, { hub, config }) => {
-  const body = parseBody(req.headers['content-type'], await readBody(req, config.maxBodyBytes));
-  const event = await hub.publish(toPublishInput(body));
+export const publishRoute: RouteHandler = async (req, res, { hub, maxBodyBytes, access }) => {
+  const body = parseBody(req.headers['content-type'], await readBody(req, maxBodyBytes));
+  const input = toPublishInput(body);
+  if (input.broadcast) checkAdmin(access, 'broadcast');
+  else
+    checkTopicsAllowed(access, 'publish', input.topic !== undefined ? [input.topic] : input.topics);
+  const event = await hub.publish(input);
   sendJson(res, 200, { id: event.id });
 };
 
 /** `POST /clients/{id}/events`: one connection only. */
-export const sendToClientRoute: RouteHandler = async (req, res, { hub, config, params }) => {
-  const body = parseBody(req.headers['content-type'], await readBody(req, config.maxBodyBytes));
+export const sendToClientRoute: RouteHandler = async (req, res, context) => {
+  checkAdmin(context.access, 'pushing to one client');
+  const { hub, maxBodyBytes, params } = context;
+  const body = parseBody(req.headers['content-type'], await readBody(req, maxBodyBytes));
   const event = await hub.sendToClient(params[0]!, toEventFields(body));
   sendJson(res, 200, { id: event.id });
 };

@@ -1,15 +1,17 @@
 import type { Hub, Logger } from '../../hub/index.js';
 import type { HttpRequest, HttpResponse } from '../../stream/index.js';
-import type { ServerConfig } from '../config.js';
+import type { Access } from '../access.js';
 
 /** What a route handler gets besides the request and response. */
 export interface RouteContext {
   readonly hub: Hub;
-  readonly config: Pick<ServerConfig, 'maxBodyBytes'>;
+  readonly maxBodyBytes: number;
   readonly logger: Logger;
   readonly url: URL;
   /** Path parameters, decoded. */
   readonly params: readonly string[];
+  /** What the caller may do; undefined when there is no `authorize` hook (anything). */
+  readonly access: Access | undefined;
 }
 
 export type RouteHandler = (

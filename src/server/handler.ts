@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { type Hub, HubError, type Logger } from '../hub/index.js';
+import { silentLogger } from '../hub/logger.js';
+import type { HttpRequest, HttpResponse } from '../stream/index.js';
+import { type Authorize, accessOf } from './access.js';
+import { HttpError, sendError } from './errors.js';
+import {
+  deleteClientRoute,
+  getClientRoute,
+  healthRoute,
+  listClientsRoute,
+  listTopicsRoute,
+} from './routes/admin.js';
+import { subscribeRoute } from './routes/events.js';
+import { publishRoute, sendToClientRoute } from './routes/publish.js';
+import type { RouteHandler } from './routes/types.js';
+
+const indexPage = readFileSync(new URL('../../web/index.html', import.meta.url));
+
+const pageRoute: RouteHandler = (_req, res) => {
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(indexPage.length),
+  });
+  res.end(indexPage);
+};
+
+type Methods = Partial<Record<'GET' | 'POST' | 'DELETE', RouteHandler>>;
+interface Route {
+  readonly pattern: RegExp;
+  readonly methods: Methods;
+  /** Answered without asking `authorize`. */
+  readonly open?: boolean;
+}
+
+// A capture group is a path parameter. Order does not matter: the patterns are disjoint.
+const API: readonly Route[] = [
+  { pattern: /^\/events$/, methods: { GET: subscribeRoute } },
+  { pattern: /^\/publish$/, methods: { POST: publishRoute } },
+  { pattern: /^\/clients$/, methods: { GET: listClientsRoute } },
+  {
+    pattern: /^\/clients\/([^/]+)$/,
+    methods: { GET: getClientRoute, DELETE: deleteClientRoute },
+  },
+  { pattern: /^\/clients\/([^/]+)\/events$/, methods: { POST: sendToClientRoute } },
+  { pattern: /^\/topics$/, methods: { GET: listTopicsRoute } },
+  { pattern: /^\/healthz$/, methods: { GET: healthRoute }, open: true },
+];
+const PAGE: Route = { pattern: /^\/$/, methods: { GET: pageRoute }, open: true };
+
+export interface HandlerOptions {
+  /**
+   * Path the routes live under (`/sse` serves `/sse/events`), removed before matching. Express
+   * removes its mount path itself and needs none; Fastify and Hono mounts pass theirs.
+   */
+  readonly prefix?: string | undefined;
+  /** Largest request body. Default 1 MiB. */
+  readonly maxBodyBytes?: number | undefined;
+  readonly logger?: Logger | undefined;
+  /** The app's auth: who the caller is and which topics it may use. See `Access`. */
+  readonly authorize?: Authorize | undefined;
+  /** Serve the demo page at `/`. Default false; the standalone server turns it on. */
+  readonly page?: boolean | undefined;
+}
+
+/**
+ * A node:http / node:http2 request handler. With `next` (Express, Connect), requests for paths
+ * it does not serve are passed on; without it they get a JSON 404.
+ */
+export type NodeHandler = (
+  req: HttpRequest,
+  res: HttpResponse,
+  next?: (error?: unknown) => void,
+) => void;
+
+/** The hub's HTTP API (subscribe, publish, clients, topics, health) as one handler. */
+export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandler {
+  const prefix = normalizePrefix(options.prefix);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const logger = options.logger ?? silentLogger;
+  const routes = options.page ? [PAGE, ...API] : API;
+
+  /** The route's path under the prefix, or undefined if the request is not for us. */
+  function localPath(pathname: string): string | undefined {
+    if (prefix === '') return pathname;
+    if (pathname === prefix) return '/';
+    return pathname.startsWith(`${prefix}/`) ? pathname.slice(prefix.length) : undefined;
+  }
+
+  async function dispatch(
+    req: HttpRequest,
+    res: HttpResponse,
+    next: ((error?: unknown) => void) | undefined,
+  ): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new HttpError(400, 'invalid_url', 'malformed request target');
+    }
+    const path = localPath(url.pathname);
+    const route = path === undefined ? undefined : routes.find((r) => r.pattern.test(path));
+    if (route === undefined || path === undefined) {
+      if (next) return next();
+      throw new HttpError(404, 'not_found', `no route for ${url.pathname}`);
+    }
+    const allow = Object.keys(route.methods).join(', ');
+    // HEAD answers like GET (node drops the body), except on the event stream.
+    const method = req.method === 'HEAD' && path !== '/events' ? 'GET' : req.method;
+    const handler = route.methods[method as keyof Methods];
+    if (handler === undefined) {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { allow });
+        res.end();
+        return;
+      }
+      throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here`, {
+        allow,
+      });
+    }
+    let params: string[];
+    try {
+      params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+    } catch {
+      throw new HttpError(400, 'invalid_path', 'malformed percent-encoding in the path');
+    }
+    const access = route.open ? undefined : await accessOf(options.authorize, req);
+    await handler(req, res, { hub, maxBodyBytes, logger, url, params, access });
+  }
+
+  return function handle(req, res, next) {
+    // Everything runs inside the promise chain: no request, however malformed, can throw
+    // past this point and take the process down.
+    Promise.resolve()
+      .then(() => dispatch(req, res, next))
+      .catch((error: unknown) => {
+        // The client went away mid-request; nobody is left to answer.
+        if (req.socket.destroyed) return;
+        if (error instanceof HttpError) {
+          sendError(res, error.status, error.code, error.message, error.headers);
+        } else if (error instanceof HubError) {
+          sendError(res, error.status, error.code, error.message);
+        } else {
+          logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
+          sendError(res, 500, 'internal', 'internal error');
+        }
+      });
+  };
+}
+
+function normalizePrefix(prefix: string | undefined): string {
+  if (prefix === undefined || prefix === '' || prefix === '/') return '';
+  if (!prefix.startsWith('/'))
+    throw new TypeError(`ssehub: prefix must start with "/", got "${prefix}"`);
+  return prefix.replace(/\/+$/, '');
+}
