@@ -7,30 +7,30 @@ import type { ClientInfo } from './subscriber.js';
 
 export interface HubOptions {
   /** Where events are kept for resume. Default: in memory, 10,000 events / 64 MiB / 1 hour. */
-  readonly history?: HistoryStore;
+  readonly history?: HistoryStore | undefined;
   /** How events reach every node. Default: this process only. */
-  readonly bus?: Bus;
+  readonly bus?: Bus | undefined;
   /** A heartbeat comment at least this often (ms) on an otherwise quiet stream. 0 turns them off. Default 15,000. */
-  readonly heartbeatMs?: number;
+  readonly heartbeatMs?: number | undefined;
   /** `retry:` hint (ms) sent when a stream opens. Default 3,000. */
-  readonly retryMs?: number;
+  readonly retryMs?: number | undefined;
   /** Bytes a subscriber may fall behind before it is disconnected. Default 1 MiB. */
-  readonly maxQueueBytes?: number;
+  readonly maxQueueBytes?: number | undefined;
   /** Largest event (data plus type, UTF-8 bytes). Default 256 KiB. */
-  readonly maxEventBytes?: number;
+  readonly maxEventBytes?: number | undefined;
   /** Most topics in one subscription. Default 32. */
-  readonly maxTopicsPerSubscriber?: number;
+  readonly maxTopicsPerSubscriber?: number | undefined;
   /** Longest topic or pattern. Default 256. */
-  readonly maxTopicLength?: number;
+  readonly maxTopicLength?: number | undefined;
   /** Send `event: connected` with the client id first on each stream. Default true. */
-  readonly connectedEvent?: boolean;
+  readonly connectedEvent?: boolean | undefined;
   /**
    * Compress streams for clients that accept it (`true`: brotli, else gzip), flushed per event.
    * Off by default: each compressed stream costs CPU of its own, where plain streams share one
    * encoded buffer per event. Worth it for large, repetitive events over slow links.
    */
   readonly compression?: CompressionOption | undefined;
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 export interface SubscribeOptions {

@@ -95,7 +95,7 @@ describe('authorize', () => {
       ['POST', '/publish'],
       ['GET', '/clients'],
       ['GET', '/topics'],
-    ]) {
+    ] as const) {
       const res = await fetch(`${base}${path}`, { method });
       expect(res.status, path).toBe(401);
       expect((await res.json()).error.code).toBe('unauthorized');
