@@ -57,3 +57,25 @@ export function parseBody(contentType: string | undefined, text: string): Parsed
     'send application/json or application/x-www-form-urlencoded',
   );
 }
+
+/**
+ * The request's body as fields. An app whose own body parser ran first (`express.json()`,
+ * `express.urlencoded()`) has consumed the stream; its parsed `req.body` is used instead of
+ * waiting for bytes that will never come.
+ */
+export async function readFields(req: HttpRequest, limit: number): Promise<ParsedBody> {
+  if (req.readableEnded) {
+    const body: unknown = (req as { body?: unknown }).body;
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+      if (Buffer.byteLength(body) > limit) {
+        throw new HttpError(413, 'body_too_large', `request body exceeds ${limit} bytes`);
+      }
+      return parseBody(req.headers['content-type'], body.toString());
+    }
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      return body as ParsedBody;
+    }
+    throw new HttpError(400, 'body_consumed', 'the request body was read before ssehub got it');
+  }
+  return parseBody(req.headers['content-type'], await readBody(req, limit));
+}

@@ -65,13 +65,14 @@ export interface HandlerOptions {
 
 /**
  * A node:http / node:http2 request handler. With `next` (Express, Connect), requests for paths
- * it does not serve are passed on; without it they get a JSON 404.
+ * it does not serve are passed on; without it they get a JSON 404. The promise (which never
+ * rejects) settles once the request is answered, handed to `next`, or its stream is open.
  */
 export type NodeHandler = (
   req: HttpRequest,
   res: HttpResponse,
   next?: (error?: unknown) => void,
-) => void;
+) => Promise<void>;
 
 /** The hub's HTTP API (subscribe, publish, clients, topics, health) as one handler. */
 export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandler {
@@ -131,7 +132,7 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
   return function handle(req, res, next) {
     // Everything runs inside the promise chain: no request, however malformed, can throw
     // past this point and take the process down.
-    Promise.resolve()
+    return Promise.resolve()
       .then(() => dispatch(req, res, next))
       .catch((error: unknown) => {
         // The client went away mid-request; nobody is left to answer.

@@ -1,12 +1,12 @@
 import { checkAdmin, checkTopicsAllowed } from '../access.js';
-import { parseBody, readBody } from '../body.js';
+import { readFields } from '../body.js';
 import { sendJson } from '../errors.js';
 import { toEventFields, toPublishInput } from '../publish-body.js';
 import type { RouteHandler } from './types.js';
 
 /** `POST /publish`: JSON or form; replies with the assigned id. */
 export const publishRoute: RouteHandler = async (req, res, { hub, maxBodyBytes, access }) => {
-  const body = parseBody(req.headers['content-type'], await readBody(req, maxBodyBytes));
+  const body = await readFields(req, maxBodyBytes);
   const input = toPublishInput(body);
   if (input.broadcast) checkAdmin(access, 'broadcast');
   else
@@ -19,7 +19,7 @@ export const publishRoute: RouteHandler = async (req, res, { hub, maxBodyBytes, 
 export const sendToClientRoute: RouteHandler = async (req, res, context) => {
   checkAdmin(context.access, 'pushing to one client');
   const { hub, maxBodyBytes, params } = context;
-  const body = parseBody(req.headers['content-type'], await readBody(req, maxBodyBytes));
+  const body = await readFields(req, maxBodyBytes);
   const event = await hub.sendToClient(params[0]!, toEventFields(body));
   sendJson(res, 200, { id: event.id });
 };
