@@ -4,8 +4,8 @@ import compression from 'compression';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub } from '../hub/index.js';
-import { checkMount } from '../test-support/embedded.js';
-import { listen, publish, until } from '../test-support/server.js';
+import { checkAppErrorLeavesStream, checkMount } from '../test-support/embedded.js';
+import { until } from '../test-support/server.js';
 import { ssehub } from './express.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -57,14 +57,9 @@ describe('ssehub/express', () => {
     const hub = createHub();
     cleanups.push(() => hub.close({ graceMs: 0 }));
     const base = await startApp((app) => app.use('/sse', ssehub(hub)));
-    const l = listen(`${base}/sse/events?topic=t`);
-    cleanups.push(() => l.close());
-    await until(() => l.events.length === 1);
-    const boom = await fetch(`${base}/boom`);
-    expect([boom.status, await boom.text()]).toEqual([500, 'app error handler']);
-    await publish(`${base}/sse`, { topic: 't', data: 'still here' });
-    await until(() => l.messages().length === 1);
-    expect(l.errors).toEqual([]);
+    await checkAppErrorLeavesStream(base, async (boom) => {
+      expect([boom.status, await boom.text()]).toEqual([500, 'app error handler']);
+    });
   });
 
   it('an authorize hook decides topics per request', async () => {

@@ -2,8 +2,7 @@ import fastifyCompress from '@fastify/compress';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub } from '../hub/index.js';
-import { checkMount } from '../test-support/embedded.js';
-import { listen, publish, until } from '../test-support/server.js';
+import { checkAppErrorLeavesStream, checkMount } from '../test-support/embedded.js';
 import { ssehub } from './fastify.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -45,12 +44,8 @@ describe('ssehub/fastify', () => {
       body: '{"a":1}',
     });
     expect(await echo.json()).toEqual({ a: 1 });
-    const l = listen(`${base}/sse/events?topic=t`);
-    cleanups.push(() => l.close());
-    await until(() => l.events.length === 1);
-    expect(await (await fetch(`${base}/boom`)).json()).toEqual({ app: 'error handler' });
-    await publish(`${base}/sse`, { topic: 't', data: 'still here' });
-    await until(() => l.messages().length === 1);
-    expect(l.errors).toEqual([]);
+    await checkAppErrorLeavesStream(base, async (boom) => {
+      expect(await boom.json()).toEqual({ app: 'error handler' });
+    });
   });
 });

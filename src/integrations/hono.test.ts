@@ -5,8 +5,8 @@ import { compress } from 'hono/compress';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub } from '../hub/index.js';
 import { eventStreamResponse } from '../stream/index.js';
-import { checkMount } from '../test-support/embedded.js';
-import { listen, publish, until } from '../test-support/server.js';
+import { checkAppErrorLeavesStream, checkMount } from '../test-support/embedded.js';
+import { listen, until } from '../test-support/server.js';
 import { ssehub } from './hono.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -59,13 +59,9 @@ describe('ssehub/hono on @hono/node-server', () => {
 
   it("the app's errors leave open streams alone", async () => {
     const { base } = await startApp();
-    const l = listen(`${base}/sse/events?topic=t`);
-    cleanups.push(() => l.close());
-    await until(() => l.events.length === 1);
-    expect(await (await fetch(`${base}/boom`)).json()).toEqual({ app: 'error handler' });
-    await publish(`${base}/sse`, { topic: 't', data: 'still here' });
-    await until(() => l.messages().length === 1);
-    expect(l.errors).toEqual([]);
+    await checkAppErrorLeavesStream(base, async (boom) => {
+      expect(await boom.json()).toEqual({ app: 'error handler' });
+    });
   });
 
   it('eventStreamResponse streams from a Hono route and stops when the client leaves', async () => {

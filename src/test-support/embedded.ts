@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Hub } from '../hub/index.js';
-import { listen, until } from './server.js';
+import { listen, publish, until } from './server.js';
 
 /**
  * What every framework mount must do, checked over real HTTP: a plain (never compressed)
@@ -53,4 +53,24 @@ export async function checkMount(
     l.close();
   }
   await until(() => hub.stats().connections === 0);
+}
+
+/**
+ * While a stream is open, a route of the app fails and its error handler answers; the stream
+ * must neither see that nor miss the next event.
+ */
+export async function checkAppErrorLeavesStream(
+  base: string,
+  expectFailure: (res: Response) => Promise<void>,
+): Promise<void> {
+  const l = listen(`${base}/sse/events?topic=t`);
+  try {
+    await until(() => l.events.length === 1);
+    await expectFailure(await fetch(`${base}/boom`));
+    await publish(`${base}/sse`, { topic: 't', data: 'still here' });
+    await until(() => l.messages().length === 1);
+    expect(l.errors).toEqual([]);
+  } finally {
+    l.close();
+  }
 }
