@@ -2,7 +2,9 @@
 export type Recipients =
   | { readonly kind: 'topics'; readonly topics: readonly string[] }
   | { readonly kind: 'all' }
-  | { readonly kind: 'client'; readonly clientId: string };
+  | { readonly kind: 'client'; readonly clientId: string }
+  /** Every connection of one user (the `subject` their auth named), here and on resume. */
+  | { readonly kind: 'subject'; readonly subject: string };
 
 /** An event as a publisher hands it to the hub, before it has an id. */
 export interface EventInput {
@@ -12,6 +14,11 @@ export interface EventInput {
   /** A publisher-chosen id; unique within history. The store assigns one when absent. */
   readonly id?: string | undefined;
   readonly retry?: number | undefined;
+  /**
+   * Only for connections whose auth grants one of the event's topics; never for anonymous
+   * ones, live or in a replay.
+   */
+  readonly private?: boolean | undefined;
 }
 
 /** An event once the history store has accepted it. */

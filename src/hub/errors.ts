@@ -5,6 +5,7 @@ export type HubErrorCode =
   | 'event_too_large'
   | 'duplicate_id'
   | 'client_not_found'
+  | 'invalid_subject'
   | 'shutting_down';
 
 const STATUS: Record<HubErrorCode, number> = {
@@ -14,6 +15,7 @@ const STATUS: Record<HubErrorCode, number> = {
   event_too_large: 413,
   duplicate_id: 409,
   client_not_found: 404,
+  invalid_subject: 400,
   shutting_down: 503,
 };
 

@@ -14,6 +14,12 @@ import { silentLogger } from './logger.js';
 import { checkFields, checkTopics } from './publish-input.js';
 import { type ClientInfo, clientInfo, type Subscriber } from './subscriber.js';
 import { assertSubscription, compileMatcher, createTopicIndex } from './topics.js';
+
+function privateMatcher(grant: readonly string[] | 'all' | undefined): (topic: string) => boolean {
+  if (grant === 'all') return () => true;
+  if (grant === undefined || grant.length === 0) return () => false;
+  return compileMatcher(grant);
+}
 import type { Hub, HubOptions } from './types.js';
 
 const SHUTDOWN_BATCHES = 10;
@@ -42,6 +48,7 @@ export function createHub(options: HubOptions = {}): Hub {
   }
 
   const subscribers = new Map<string, Subscriber>();
+  const bySubject = new Map<string, Set<Subscriber>>();
   const index = createTopicIndex<Subscriber>();
   // Encoded once per event, shared by every subscriber and by replays of the same object.
   const frames = new WeakMap<StoredEvent, Frame>();
@@ -84,11 +91,20 @@ export function createHub(options: HubOptions = {}): Hub {
     if (subscriber.heldBytes > maxQueueBytes) subscriber.stream.close('slow-consumer');
   }
 
+  /** A private event goes only where the connection's grant covers a topic it matched. */
+  function mayReceive(subscriber: Subscriber, event: StoredEvent): boolean {
+    if (event.private !== true) return true;
+    const to = event.to;
+    if (to.kind !== 'topics') return false;
+    return to.topics.some((t) => subscriber.matches(t) && subscriber.mayReceivePrivate(t));
+  }
+
   function wants(subscriber: Subscriber, event: StoredEvent): boolean {
     const to = event.to;
     if (to.kind === 'all') return true;
     if (to.kind === 'client') return to.clientId === subscriber.id;
-    return to.topics.some(subscriber.matches);
+    if (to.kind === 'subject') return to.subject === subscriber.subject;
+    return to.topics.some(subscriber.matches) && mayReceive(subscriber, event);
   }
 
   function deliver(event: StoredEvent): void {
@@ -103,10 +119,17 @@ export function createHub(options: HubOptions = {}): Hub {
       for (const subscriber of subscribers.values()) send(subscriber, event, frame);
       return;
     }
+    if (to.kind === 'subject') {
+      for (const subscriber of bySubject.get(to.subject) ?? []) send(subscriber, event, frame);
+      return;
+    }
     const mark = ++stamp;
+    const isPrivate = event.private === true;
     const visit = (subscriber: Subscriber) => {
       if (subscriber.stamp === mark) return;
       subscriber.stamp = mark;
+      // The common case pays one boolean test; only private events check the grant.
+      if (isPrivate && !mayReceive(subscriber, event)) return;
       send(subscriber, event, frame);
     };
     for (const topic of to.topics) index.forEachMatch(topic, visit);
@@ -120,6 +143,12 @@ export function createHub(options: HubOptions = {}): Hub {
     if (subscribers.get(subscriber.id) !== subscriber) return;
     subscribers.delete(subscriber.id);
     for (const subscription of subscriber.subscriptions) index.remove(subscription, subscriber);
+    if (subscriber.subject !== undefined) {
+      const same = bySubject.get(subscriber.subject);
+      same?.delete(subscriber);
+      if (same?.size === 0) bySubject.delete(subscriber.subject);
+    }
+    clearTimeout(subscriber.expiry);
     subscriber.held = undefined;
     if (reason === 'slow-consumer') {
       counters.slowConsumerDisconnects++;
@@ -130,6 +159,17 @@ export function createHub(options: HubOptions = {}): Hub {
     } else {
       log.debug({ clientId: subscriber.id, reason }, 'subscriber closed');
     }
+  }
+
+  function closeAt(subscriber: Subscriber, at: number): void {
+    // setTimeout holds at most 2^31-1 ms (24.8 days); a longer wait is taken in steps.
+    const wait = Math.min(at - Date.now(), 2 ** 31 - 1);
+    if (wait <= 0) {
+      subscriber.stream.close('expired');
+      return;
+    }
+    subscriber.expiry = setTimeout(() => closeAt(subscriber, at), wait);
+    subscriber.expiry.unref();
   }
 
   async function replay(subscriber: Subscriber, lastEventId: string): Promise<void> {
@@ -216,6 +256,8 @@ export function createHub(options: HubOptions = {}): Hub {
         matches: compileMatcher(subscriptions),
         remoteAddress: req.socket.remoteAddress ?? '',
         subject: options.subject,
+        mayReceivePrivate: privateMatcher(options.privateTopics),
+        expiry: undefined,
         connectedAt: Date.now(),
         stream,
         eventsSent: 0,
@@ -227,6 +269,15 @@ export function createHub(options: HubOptions = {}): Hub {
       if (stream.closed) return clientInfo(subscriber);
       subscribers.set(id, subscriber);
       for (const subscription of subscriber.subscriptions) index.add(subscription, subscriber);
+      if (subscriber.subject !== undefined) {
+        let same = bySubject.get(subscriber.subject);
+        if (same === undefined) {
+          same = new Set();
+          bySubject.set(subscriber.subject, same);
+        }
+        same.add(subscriber);
+      }
+      if (options.expiresAt !== undefined) closeAt(subscriber, options.expiresAt);
       log.debug({ clientId: id, topics: subscriber.subscriptions }, 'subscriber connected');
 
       if (connectedEvent) {
@@ -239,9 +290,20 @@ export function createHub(options: HubOptions = {}): Hub {
 
     async publish(input) {
       const fields = checkFields(input, maxEventBytes);
-      if (input.broadcast === true) return store({ ...fields, to: { kind: 'all' } });
+      if (input.broadcast === true) {
+        if (input.private === true) {
+          throw new HubError('invalid_event', 'a broadcast cannot be private: name its topics');
+        }
+        return store({ ...fields, to: { kind: 'all' } });
+      }
       const topics = checkTopics(input, maxTopicLength);
-      return store({ ...fields, to: { kind: 'topics', topics } });
+      return store({ ...fields, private: input.private === true, to: { kind: 'topics', topics } });
+    },
+
+    async sendToSubject(subject, input) {
+      const fields = checkFields(input, maxEventBytes);
+      if (subject === '') throw new HubError('invalid_subject', 'subject must not be empty');
+      return store({ ...fields, to: { kind: 'subject', subject } });
     },
 
     async sendToClient(clientId, input) {

@@ -21,7 +21,10 @@ export interface EventFields {
 }
 
 /** What `hub.publish` takes: fields plus one or more topics, or `broadcast: true`. */
-export type PublishInput = EventFields &
+export type PublishInput = EventFields & {
+  /** Deliver only to connections whose auth grants the topic (see `SubscribeOptions.privateTopics`). */
+  readonly private?: boolean | undefined;
+} &
   (
     | { readonly topic: string; readonly topics?: never; readonly broadcast?: never }
     | { readonly topics: readonly string[]; readonly topic?: never; readonly broadcast?: never }

@@ -9,6 +9,10 @@ export interface Subscriber {
   readonly matches: (topic: string) => boolean;
   readonly remoteAddress: string;
   readonly subject: string | undefined;
+  /** Whether a private event on this topic may go to this connection. */
+  readonly mayReceivePrivate: (topic: string) => boolean;
+  /** Closes the stream when its credentials expire. */
+  expiry: ReturnType<typeof setTimeout> | undefined;
   readonly connectedAt: number;
   readonly stream: SseStream;
   eventsSent: number;

@@ -43,8 +43,15 @@ export interface SubscribeOptions {
   readonly lastEventId?: string | undefined;
   /** Extra response headers (e.g. CORS). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Who this is (a user id from the app's auth): shown in the client list. */
+  /** Who this is (a user id from the app's auth): shown in the client list, target of `sendToSubject`. */
   readonly subject?: string | undefined;
+  /**
+   * Topics and patterns whose private events this connection may receive: its auth grant.
+   * `'all'` where there is no auth at all. Default none: private events are opt-in per connection.
+   */
+  readonly privateTopics?: readonly string[] | 'all' | undefined;
+  /** Close the stream at this time (ms since the epoch), e.g. when its token expires. */
+  readonly expiresAt?: number | undefined;
 }
 
 export interface HubStats {
@@ -63,6 +70,11 @@ export interface Hub {
   publish(input: PublishInput): Promise<StoredEvent>;
   /** Sends to one connection; HubError `client_not_found` if it is not connected. */
   sendToClient(clientId: string, fields: EventFields): Promise<StoredEvent>;
+  /**
+   * Sends to every connection of one user, now and on their resume; stored in history even if
+   * none is connected, so a user who reconnects within history still gets it.
+   */
+  sendToSubject(subject: string, fields: EventFields): Promise<StoredEvent>;
   client(clientId: string): ClientInfo | undefined;
   /** Connections, optionally only those whose subscriptions match `topic`. */
   clients(filter?: { readonly topic?: string }): ClientInfo[];

@@ -11,10 +11,24 @@ export interface Access {
    * exactly these. Absent: none.
    */
   readonly subscribe?: readonly string[] | undefined;
+  /**
+   * Topics and patterns whose private events the caller may receive. Absent: its `subscribe`
+   * grant (none when anonymous).
+   */
+  readonly private?: readonly string[] | undefined;
   /** Topics and patterns the caller may publish to. Absent: none. */
   readonly publish?: readonly string[] | undefined;
-  /** May list and disconnect clients, push to one client, broadcast. Default false. */
+  /** May broadcast, and push to one user or one client (server-side publishers). Default false. */
+  readonly push?: boolean | undefined;
+  /** May list and disconnect clients and list topics; implies `push`. Default false. */
   readonly admin?: boolean | undefined;
+  /**
+   * No credentials were given. Anonymous connections never receive private events, even on
+   * topics they may subscribe to.
+   */
+  readonly anonymous?: boolean | undefined;
+  /** When the credentials stop being valid (ms since the epoch); streams are closed then. */
+  readonly expiresAt?: number | undefined;
 }
 
 /**
@@ -48,6 +62,7 @@ export function checkTopicsAllowed(
   const granted = access[action] ?? [];
   for (const topic of topics) {
     if (!granted.some((allowed) => patternCovers(allowed, topic))) {
+      if (access.anonymous) throw needsAuth(`${action} to "${topic}"`);
       throw new HttpError(403, 'forbidden', `not allowed to ${action} to "${topic}"`);
     }
   }
@@ -55,6 +70,27 @@ export function checkTopicsAllowed(
 
 export function checkAdmin(access: Access | undefined, what: string): void {
   if (access !== FULL_ACCESS && access.admin !== true) {
+    if (access.anonymous) throw needsAuth(what);
     throw new HttpError(403, 'forbidden', `${what} needs admin access`);
   }
+}
+
+export function checkPush(access: Access | undefined, what: string): void {
+  if (access !== FULL_ACCESS && access.admin !== true && access.push !== true) {
+    if (access.anonymous) throw needsAuth(what);
+    throw new HttpError(403, 'forbidden', `${what} needs push or admin access`);
+  }
+}
+
+/** Private events a connection may receive: its subscribe grant, none if anonymous. */
+export function privateTopicsOf(access: Access | undefined): readonly string[] | 'all' {
+  if (access === FULL_ACCESS) return 'all';
+  if (access.anonymous === true) return [];
+  return access.private ?? access.subscribe ?? [];
+}
+
+function needsAuth(what: string): HttpError {
+  return new HttpError(401, 'unauthorized', `authentication required: ${what}`, {
+    'www-authenticate': 'Bearer',
+  });
 }

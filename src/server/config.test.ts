@@ -22,7 +22,12 @@ describe('loadConfig', () => {
 
   it('layers file < env < flags, with PORT and HOST as env twins', () => {
     const path = file(JSON.stringify({ historySize: 10, port: 1 }));
-    const env = { SSEHUB_HISTORY_SIZE: '20', PORT: '2', HOST: '0.0.0.0' };
+    const env = {
+      SSEHUB_HISTORY_SIZE: '20',
+      PORT: '2',
+      HOST: '0.0.0.0',
+      SSEHUB_ADMIN_TOKEN: 'a-long-admin-token',
+    };
     expect(loadConfig({ file: path, env })).toMatchObject({
       historySize: 20,
       port: 2,
@@ -55,5 +60,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ flags: { maxQueueBytes: '4096', maxEventBytes: '8192' } })).toThrow(
       /maxEventBytes .* must not exceed maxQueueBytes/,
     );
+  });
+
+  it('refuses to listen beyond loopback with no auth, unless told --insecure', () => {
+    expect(() => loadConfig({ flags: { host: '0.0.0.0' } })).toThrow(
+      /refusing to listen on 0\.0\.0\.0 with no auth configured/,
+    );
+    expect(loadConfig({ flags: { host: '0.0.0.0', insecure: true } }).host).toBe('0.0.0.0');
+    expect(loadConfig({ flags: { host: '::', jwtSecret: 'x'.repeat(32) } }).host).toBe('::');
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) {
+      expect(loadConfig({ flags: { host } }).host).toBe(host);
+    }
+  });
+
+  it('checks credentials and lists', () => {
+    expect(() => loadConfig({ flags: { jwtSecret: 'short' } })).toThrow(
+      /jwtSecret \(--jwt-secret, SSEHUB_JWT_SECRET\): must be at least 32 characters/,
+    );
+    expect(() => loadConfig({ env: { SSEHUB_JWKS_URL: 'not a url' } })).toThrow(/jwksUrl/);
+    const config = loadConfig({ env: { SSEHUB_PUBLIC_TOPICS: 'news/**, status ,' } });
+    expect(config.publicTopics).toEqual(['news/**', 'status']);
   });
 });

@@ -11,6 +11,18 @@ const bool = z.preprocess((v) => {
   return v;
 }, z.boolean());
 
+const list = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : v,
+  z.array(z.string().min(1)),
+);
+const secret = z.string().min(1);
+
 interface Setting {
   readonly schema: z.ZodType;
   readonly default?: unknown;
@@ -128,6 +140,111 @@ export const SETTINGS = {
     arg: 'file',
     description: 'PEM private key for --tls-cert',
   },
+  jwtSecret: {
+    schema: z.string().min(32, 'must be at least 32 characters (shorter HMAC keys can be brute-forced)'),
+    arg: 'secret',
+    description: 'accept JWTs signed with this HS256/384/512 secret',
+  },
+  jwtPublicKey: {
+    schema: secret,
+    arg: 'pem|file',
+    description: 'accept JWTs signed with this public key (PEM text or file; RS, PS, ES or EdDSA)',
+  },
+  jwksUrl: {
+    schema: z.url(),
+    arg: 'url',
+    description: 'accept JWTs signed with keys from this JWKS endpoint (cached, refreshed)',
+  },
+  jwtAudience: {
+    schema: secret,
+    arg: 'aud',
+    description: 'require this "aud" claim',
+  },
+  jwtIssuer: {
+    schema: secret,
+    arg: 'iss',
+    description: 'require this "iss" claim',
+  },
+  jwtCookie: {
+    schema: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a cookie name'),
+    default: 'ssehub_token',
+    arg: 'name',
+    description: 'cookie that may carry the token',
+  },
+  queryToken: {
+    schema: bool,
+    default: false,
+    description: 'accept the token as ?access_token= (least safe: URLs end up in logs)',
+  },
+  adminToken: {
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    arg: 'token',
+    description: 'bearer token for admin routes (/clients, /topics) and pushes',
+  },
+  publishKey: {
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    arg: 'key',
+    description: 'bearer API key for server-side publishers: publish anywhere, broadcast, push',
+  },
+  publicTopics: {
+    schema: list,
+    default: [],
+    arg: 'patterns',
+    description: 'comma-separated topics and patterns anyone may subscribe to without a token',
+  },
+  insecure: {
+    schema: bool,
+    default: false,
+    description: 'allow listening beyond loopback with no auth configured',
+  },
+  corsOrigins: {
+    schema: list,
+    default: [],
+    arg: 'origins',
+    description: 'comma-separated origins allowed cross-origin (https://app.example, https://*.example.com)',
+  },
+  maxConnections: {
+    schema: int(0),
+    default: 0,
+    arg: 'n',
+    description: 'most open streams (0: only the file-descriptor bound)',
+  },
+  maxConnectionsPerIp: {
+    schema: int(0),
+    default: 1000,
+    arg: 'n',
+    description: 'most open streams from one IP address (0: no limit)',
+  },
+  maxConnectionsPerSubject: {
+    schema: int(0),
+    default: 100,
+    arg: 'n',
+    description: 'most open streams of one user (token subject) (0: no limit)',
+  },
+  subscribeRate: {
+    schema: int(0),
+    default: 50,
+    arg: 'per-second',
+    description: 'new streams per second from one IP address, bursts up to twice that (0: no limit)',
+  },
+  publishRate: {
+    schema: int(0),
+    default: 1000,
+    arg: 'per-second',
+    description: 'publishes per second per publisher, bursts up to twice that (0: no limit)',
+  },
+  fdReserve: {
+    schema: int(0),
+    default: 128,
+    arg: 'n',
+    description: 'file descriptors kept free for publishers and health checks',
+  },
+  headersTimeout: {
+    schema: int(1, 600),
+    default: 10,
+    arg: 'seconds',
+    description: 'time a client has to send its request headers',
+  },
   logLevel: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
@@ -157,6 +274,25 @@ export interface ServerConfig {
   readonly shutdownGrace: number;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  readonly jwtSecret?: string;
+  readonly jwtPublicKey?: string;
+  readonly jwksUrl?: string;
+  readonly jwtAudience?: string;
+  readonly jwtIssuer?: string;
+  readonly jwtCookie: string;
+  readonly queryToken: boolean;
+  readonly adminToken?: string;
+  readonly publishKey?: string;
+  readonly publicTopics: readonly string[];
+  readonly insecure: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly maxConnectionsPerSubject: number;
+  readonly subscribeRate: number;
+  readonly publishRate: number;
+  readonly fdReserve: number;
+  readonly headersTimeout: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -237,5 +373,25 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
   if ((out.tlsCert === undefined) !== (out.tlsKey === undefined)) {
     throw new ConfigError(`${describeKey('tlsCert')} and ${describeKey('tlsKey')} go together`);
   }
-  return out as unknown as ServerConfig;
+  const config = out as unknown as ServerConfig;
+  if (!authConfigured(config) && !isLoopback(config.host) && !config.insecure) {
+    throw new ConfigError(
+      `refusing to listen on ${config.host} with no auth configured: anyone who can reach it ` +
+        `could subscribe and publish. Set ${describeKey('jwtSecret')}, ${describeKey('jwtPublicKey')}, ` +
+        `${describeKey('jwksUrl')}, ${describeKey('adminToken')} or ${describeKey('publishKey')}; ` +
+        `or listen on 127.0.0.1; or pass ${flagOf('insecure')} if something in front of the hub does auth`,
+    );
+  }
+  return config;
+}
+
+/** Whether any credential is configured; without one the hub is open to whoever reaches it. */
+export function authConfigured(config: ServerConfig): boolean {
+  return [config.jwtSecret, config.jwtPublicKey, config.jwksUrl, config.adminToken, config.publishKey].some(
+    (v) => v !== undefined,
+  );
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

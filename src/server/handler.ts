@@ -12,7 +12,7 @@ import {
   listTopicsRoute,
 } from './routes/admin.js';
 import { subscribeRoute } from './routes/events.js';
-import { publishRoute, sendToClientRoute } from './routes/publish.js';
+import { publishRoute, sendToClientRoute, sendToUserRoute } from './routes/publish.js';
 import type { RouteHandler } from './routes/types.js';
 
 const indexPage = readFileSync(new URL('../../web/index.html', import.meta.url));
@@ -43,6 +43,7 @@ const API: readonly Route[] = [
     methods: { GET: getClientRoute, DELETE: deleteClientRoute },
   },
   { pattern: /^\/clients\/([^/]+)\/events$/, methods: { POST: sendToClientRoute } },
+  { pattern: /^\/users\/([^/]+)\/events$/, methods: { POST: sendToUserRoute } },
   { pattern: /^\/topics$/, methods: { GET: listTopicsRoute } },
   { pattern: /^\/healthz$/, methods: { GET: healthRoute }, open: true },
 ];

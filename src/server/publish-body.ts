@@ -25,6 +25,7 @@ const publishSchema = z.strictObject({
   topic: stringList.optional(),
   topics: stringList.optional(),
   broadcast: flag.optional(),
+  private: flag.optional(),
 });
 const fieldsSchema = z.strictObject(fieldShape);
 
@@ -48,12 +49,15 @@ function fieldsOf(parsed: z.infer<typeof fieldsSchema>): EventFields {
 /** `POST /publish` body → hub input: `topic`, `topics` or `broadcast`, plus event fields. */
 export function toPublishInput(body: ParsedBody): PublishInput {
   const parsed = check(publishSchema, body);
-  const { topic, topics, broadcast, ...rest } = parsed;
+  const { topic, topics, broadcast, private: isPrivate, ...rest } = parsed;
   const fields = fieldsOf(rest);
   const all = [...(topic ?? []), ...(topics ?? [])];
   if (broadcast === true) {
     if (all.length > 0) {
       throw new HttpError(400, 'invalid_body', 'give topics or "broadcast": true, not both');
+    }
+    if (isPrivate === true) {
+      throw new HttpError(400, 'invalid_body', 'a broadcast cannot be private: name its topics');
     }
     return { ...fields, broadcast: true };
   }
@@ -64,7 +68,7 @@ export function toPublishInput(body: ParsedBody): PublishInput {
       '"topic" or "topics" is required (or "broadcast": true)',
     );
   }
-  return { ...fields, topics: all };
+  return { ...fields, topics: all, private: isPrivate };
 }
 
 /** `POST /clients/{id}/events` body → event fields (no topics). */

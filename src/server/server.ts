@@ -6,6 +6,7 @@ import { createMemoryHistory } from '../history/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
 import type { CompressionOption } from '../stream/index.js';
 import type { ServerConfig } from './config.js';
+import { createServerAuthorize } from '../auth/server-auth.js';
 import { createHandler } from './handler.js';
 
 export interface RunningServer {
@@ -39,7 +40,30 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     compression: compressionOption(config.compression),
     logger,
   });
-  const router = createHandler(hub, { maxBodyBytes: config.maxBodyBytes, logger, page: true });
+  const authorize = createServerAuthorize({
+    secret: config.jwtSecret,
+    publicKey: config.jwtPublicKey,
+    jwksUrl: config.jwksUrl,
+    audience: config.jwtAudience,
+    issuer: config.jwtIssuer,
+    cookie: config.jwtCookie,
+    query: config.queryToken,
+    adminToken: config.adminToken,
+    publishKey: config.publishKey,
+    publicTopics: config.publicTopics,
+  });
+  if (authorize === undefined) {
+    logger.warn(
+      { host: config.host },
+      'no auth configured: anyone who can reach this address may subscribe and publish',
+    );
+  }
+  const router = createHandler(hub, {
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    page: true,
+    authorize,
+  });
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined;
   const sessions = new Set<http2.ServerHttp2Session>();
   const server = tls
@@ -52,6 +76,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         router,
       )
     : http.createServer(router);
+  // Slow-header clients (slowloris) are cut after this; an open stream is not affected.
+  if (server instanceof http.Server) server.headersTimeout = config.headersTimeout * 1000;
   if (tls) {
     server.on('session', (session: http2.ServerHttp2Session) => {
       sessions.add(session);

@@ -16,4 +16,6 @@ export type CloseReason =
   /** The hub is shutting down. */
   | 'shutdown'
   /** The socket failed. */
-  | 'error';
+  | 'error'
+  /** The credentials the stream was opened with expired. */
+  | 'expired';

@@ -1,5 +1,5 @@
 import { acceptsEventStream } from '../../stream/index.js';
-import { checkTopicsAllowed } from '../access.js';
+import { checkTopicsAllowed, privateTopicsOf } from '../access.js';
 import { HttpError } from '../errors.js';
 import type { RouteHandler } from './types.js';
 
@@ -19,5 +19,11 @@ export const subscribeRoute: RouteHandler = async (req, res, { hub, url, access 
   // no topic in the URL at all.
   const topics = requested.length === 0 && access ? (access.subscribe ?? []) : requested;
   checkTopicsAllowed(access, 'subscribe', topics);
-  await hub.subscribe(req, res, { topics, lastEventId, subject: access?.subject });
+  await hub.subscribe(req, res, {
+    topics,
+    lastEventId,
+    subject: access?.subject,
+    privateTopics: privateTopicsOf(access),
+    expiresAt: access?.expiresAt,
+  });
 };

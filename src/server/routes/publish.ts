@@ -1,4 +1,4 @@
-import { checkAdmin, checkTopicsAllowed } from '../access.js';
+import { checkPush, checkTopicsAllowed } from '../access.js';
 import { readFields } from '../body.js';
 import { sendJson } from '../errors.js';
 import { toEventFields, toPublishInput } from '../publish-body.js';
@@ -8,7 +8,7 @@ import type { RouteHandler } from './types.js';
 export const publishRoute: RouteHandler = async (req, res, { hub, maxBodyBytes, access }) => {
   const body = await readFields(req, maxBodyBytes);
   const input = toPublishInput(body);
-  if (input.broadcast) checkAdmin(access, 'broadcast');
+  if (input.broadcast) checkPush(access, 'broadcast');
   else
     checkTopicsAllowed(access, 'publish', input.topic !== undefined ? [input.topic] : input.topics);
   const event = await hub.publish(input);
@@ -17,9 +17,18 @@ export const publishRoute: RouteHandler = async (req, res, { hub, maxBodyBytes, 
 
 /** `POST /clients/{id}/events`: one connection only. */
 export const sendToClientRoute: RouteHandler = async (req, res, context) => {
-  checkAdmin(context.access, 'pushing to one client');
+  checkPush(context.access, 'pushing to one client');
   const { hub, maxBodyBytes, params } = context;
   const body = await readFields(req, maxBodyBytes);
   const event = await hub.sendToClient(params[0]!, toEventFields(body));
+  sendJson(res, 200, { id: event.id });
+};
+
+/** `POST /users/{sub}/events`: every connection of one user. */
+export const sendToUserRoute: RouteHandler = async (req, res, context) => {
+  checkPush(context.access, 'pushing to a user');
+  const { hub, maxBodyBytes, params } = context;
+  const body = await readFields(req, maxBodyBytes);
+  const event = await hub.sendToSubject(params[0]!, toEventFields(body));
   sendJson(res, 200, { id: event.id });
 };
