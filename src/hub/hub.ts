@@ -20,6 +20,7 @@ function privateMatcher(grant: readonly string[] | 'all' | undefined): (topic: s
   if (grant === undefined || grant.length === 0) return () => false;
   return compileMatcher(grant);
 }
+
 import type { Hub, HubOptions } from './types.js';
 
 const SHUTDOWN_BATCHES = 10;

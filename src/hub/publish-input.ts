@@ -24,8 +24,7 @@ export interface EventFields {
 export type PublishInput = EventFields & {
   /** Deliver only to connections whose auth grants the topic (see `SubscribeOptions.privateTopics`). */
   readonly private?: boolean | undefined;
-} &
-  (
+} & (
     | { readonly topic: string; readonly topics?: never; readonly broadcast?: never }
     | { readonly topics: readonly string[]; readonly topic?: never; readonly broadcast?: never }
     | { readonly broadcast: true; readonly topic?: never; readonly topics?: never }

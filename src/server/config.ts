@@ -141,7 +141,9 @@ export const SETTINGS = {
     description: 'PEM private key for --tls-cert',
   },
   jwtSecret: {
-    schema: z.string().min(32, 'must be at least 32 characters (shorter HMAC keys can be brute-forced)'),
+    schema: z
+      .string()
+      .min(32, 'must be at least 32 characters (shorter HMAC keys can be brute-forced)'),
     arg: 'secret',
     description: 'accept JWTs signed with this HS256/384/512 secret',
   },
@@ -201,7 +203,8 @@ export const SETTINGS = {
     schema: list,
     default: [],
     arg: 'origins',
-    description: 'comma-separated origins allowed cross-origin (https://app.example, https://*.example.com)',
+    description:
+      'comma-separated origins allowed cross-origin (https://app.example, https://*.example.com)',
   },
   maxConnections: {
     schema: int(0),
@@ -225,7 +228,8 @@ export const SETTINGS = {
     schema: int(0),
     default: 50,
     arg: 'per-second',
-    description: 'new streams per second from one IP address, bursts up to twice that (0: no limit)',
+    description:
+      'new streams per second from one IP address, bursts up to twice that (0: no limit)',
   },
   publishRate: {
     schema: int(0),
@@ -387,9 +391,13 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
 
 /** Whether any credential is configured; without one the hub is open to whoever reaches it. */
 export function authConfigured(config: ServerConfig): boolean {
-  return [config.jwtSecret, config.jwtPublicKey, config.jwksUrl, config.adminToken, config.publishKey].some(
-    (v) => v !== undefined,
-  );
+  return [
+    config.jwtSecret,
+    config.jwtPublicKey,
+    config.jwksUrl,
+    config.adminToken,
+    config.publishKey,
+  ].some((v) => v !== undefined);
 }
 
 export function isLoopback(host: string): boolean {

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { createServerAuthorize } from '../auth/server-auth.js';
 import { createMemoryHistory } from '../history/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
 import type { CompressionOption } from '../stream/index.js';
 import type { ServerConfig } from './config.js';
-import { createServerAuthorize } from '../auth/server-auth.js';
 import { createHandler } from './handler.js';
 
 export interface RunningServer {
