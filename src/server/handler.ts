@@ -3,6 +3,7 @@ import { type Hub, HubError, type Logger } from '../hub/index.js';
 import { silentLogger } from '../hub/logger.js';
 import type { HttpRequest, HttpResponse } from '../stream/index.js';
 import { type Authorize, accessOf } from './access.js';
+import { createCors } from './cors.js';
 import { HttpError, sendError } from './errors.js';
 import {
   deleteClientRoute,
@@ -62,6 +63,8 @@ export interface HandlerOptions {
   readonly authorize?: Authorize | undefined;
   /** Serve the demo page at `/`. Default false; the standalone server turns it on. */
   readonly page?: boolean | undefined;
+  /** Origins allowed cross-origin (see `createCors`). Default none: same-origin only. */
+  readonly corsOrigins?: readonly string[] | undefined;
 }
 
 /**
@@ -81,6 +84,7 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = options.logger ?? silentLogger;
   const routes = options.page ? [PAGE, ...API] : API;
+  const cors = createCors(options.corsOrigins ?? []);
 
   /** The route's path under the prefix, or undefined if the request is not for us. */
   function localPath(pathname: string): string | undefined {
@@ -106,6 +110,7 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
       if (next) return next();
       throw new HttpError(404, 'not_found', `no route for ${url.pathname}`);
     }
+    if (cors(req, res)) return;
     const allow = Object.keys(route.methods).join(', ');
     // HEAD answers like GET (node drops the body), except on the event stream.
     const method = req.method === 'HEAD' && path !== '/events' ? 'GET' : req.method;

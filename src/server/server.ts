@@ -63,6 +63,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger,
     page: true,
     authorize,
+    corsOrigins: config.corsOrigins,
   });
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined;
   const sessions = new Set<http2.ServerHttp2Session>();
