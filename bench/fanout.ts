@@ -48,6 +48,13 @@ const server = spawn(
     'info',
     '--history-size',
     '1000',
+    // Every subscriber comes from this one address, at full speed: per-IP limits would refuse it.
+    '--max-connections-per-ip',
+    '0',
+    '--subscribe-rate',
+    '0',
+    '--publish-rate',
+    '0',
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],

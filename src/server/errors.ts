@@ -35,11 +35,14 @@ export function sendJson(
   headers: Readonly<Record<string, string>> = {},
 ): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, {
+  const all: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(text)),
     'cache-control': 'no-store',
     ...headers,
-  });
+  };
+  // HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2); node:http2 would throw.
+  if ('stream' in res) delete all.connection;
+  res.writeHead(status, all);
   res.end(text);
 }

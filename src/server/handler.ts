@@ -5,6 +5,7 @@ import type { HttpRequest, HttpResponse } from '../stream/index.js';
 import { type Authorize, accessOf } from './access.js';
 import { createCors } from './cors.js';
 import { HttpError, sendError } from './errors.js';
+import type { Limits } from './limits.js';
 import {
   deleteClientRoute,
   getClientRoute,
@@ -65,6 +66,8 @@ export interface HandlerOptions {
   readonly page?: boolean | undefined;
   /** Origins allowed cross-origin (see `createCors`). Default none: same-origin only. */
   readonly corsOrigins?: readonly string[] | undefined;
+  /** Connection and rate limits (`createLimits`). Default none. */
+  readonly limits?: Limits | undefined;
 }
 
 /**
@@ -132,7 +135,15 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
       throw new HttpError(400, 'invalid_path', 'malformed percent-encoding in the path');
     }
     const access = route.open ? undefined : await accessOf(options.authorize, req);
-    await handler(req, res, { hub, maxBodyBytes, logger, url, params, access });
+    await handler(req, res, {
+      hub,
+      maxBodyBytes,
+      logger,
+      url,
+      params,
+      access,
+      limits: options.limits,
+    });
   }
 
   return function handle(req, res, next) {

@@ -10,7 +10,9 @@ export {
   type ServerConfig,
   type SettingKey,
 } from './config.js';
+export { createCors } from './cors.js';
 export { HttpError } from './errors.js';
 export { createHandler, type HandlerOptions, type NodeHandler } from './handler.js';
 export { createHub, type HttpHub, type HttpHubOptions } from './http-hub.js';
+export { createLimits, type LimitOptions, type Limits, type RejectReason } from './limits.js';
 export { type RunningServer, startServer } from './server.js';

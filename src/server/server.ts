@@ -8,9 +8,12 @@ import { createHub, type Hub, type Logger } from '../hub/index.js';
 import type { CompressionOption } from '../stream/index.js';
 import type { ServerConfig } from './config.js';
 import { createHandler } from './handler.js';
+import { createLimits, type Limits } from './limits.js';
 
 export interface RunningServer {
   readonly hub: Hub;
+  /** Open streams and refusals by reason. */
+  readonly limits: Limits;
   readonly server: http.Server | http2.Http2SecureServer;
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
@@ -58,12 +61,21 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       'no auth configured: anyone who can reach this address may subscribe and publish',
     );
   }
+  const limits = createLimits({
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnectionsPerSubject: config.maxConnectionsPerSubject,
+    subscribeRate: config.subscribeRate,
+    publishRate: config.publishRate,
+    fdReserve: config.fdReserve,
+  });
   const router = createHandler(hub, {
     maxBodyBytes: config.maxBodyBytes,
     logger,
     page: true,
     authorize,
     corsOrigins: config.corsOrigins,
+    limits,
   });
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined;
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -101,6 +113,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   async function shutdown(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await hub.close({ graceMs: config.shutdownGrace });
+    limits.close();
     for (const session of sessions) session.close();
     if (server instanceof http.Server) server.closeIdleConnections();
     // Whatever is still open after a short wait (a client mid-request) is cut.
@@ -114,6 +127,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 
   return {
     hub,
+    limits,
     server,
     url,
     port,

@@ -4,7 +4,7 @@ import { HttpError } from '../errors.js';
 import type { RouteHandler } from './types.js';
 
 /** `GET /events?topic=a&topic=b[&lastEventId=…]`: subscribe. */
-export const subscribeRoute: RouteHandler = async (req, res, { hub, url, access }) => {
+export const subscribeRoute: RouteHandler = async (req, res, { hub, url, access, limits }) => {
   if (!acceptsEventStream(req.headers.accept)) {
     throw new HttpError(406, 'not_acceptable', 'this endpoint only serves text/event-stream');
   }
@@ -19,6 +19,7 @@ export const subscribeRoute: RouteHandler = async (req, res, { hub, url, access 
   // no topic in the URL at all.
   const topics = requested.length === 0 && access ? (access.subscribe ?? []) : requested;
   checkTopicsAllowed(access, 'subscribe', topics);
+  limits?.admitStream(req, res, access);
   await hub.subscribe(req, res, {
     topics,
     lastEventId,

@@ -5,7 +5,9 @@ import { toEventFields, toPublishInput } from '../publish-body.js';
 import type { RouteHandler } from './types.js';
 
 /** `POST /publish`: JSON or form; replies with the assigned id. */
-export const publishRoute: RouteHandler = async (req, res, { hub, maxBodyBytes, access }) => {
+export const publishRoute: RouteHandler = async (req, res, context) => {
+  const { hub, maxBodyBytes, access } = context;
+  context.limits?.admitPublish(req, access);
   const body = await readFields(req, maxBodyBytes);
   const input = toPublishInput(body);
   if (input.broadcast) checkPush(access, 'broadcast');
@@ -18,6 +20,7 @@ export const publishRoute: RouteHandler = async (req, res, { hub, maxBodyBytes, 
 /** `POST /clients/{id}/events`: one connection only. */
 export const sendToClientRoute: RouteHandler = async (req, res, context) => {
   checkPush(context.access, 'pushing to one client');
+  context.limits?.admitPublish(req, context.access);
   const { hub, maxBodyBytes, params } = context;
   const body = await readFields(req, maxBodyBytes);
   const event = await hub.sendToClient(params[0]!, toEventFields(body));
@@ -27,6 +30,7 @@ export const sendToClientRoute: RouteHandler = async (req, res, context) => {
 /** `POST /users/{sub}/events`: every connection of one user. */
 export const sendToUserRoute: RouteHandler = async (req, res, context) => {
   checkPush(context.access, 'pushing to a user');
+  context.limits?.admitPublish(req, context.access);
   const { hub, maxBodyBytes, params } = context;
   const body = await readFields(req, maxBodyBytes);
   const event = await hub.sendToSubject(params[0]!, toEventFields(body));

@@ -1,6 +1,7 @@
 import type { Hub, Logger } from '../../hub/index.js';
 import type { HttpRequest, HttpResponse } from '../../stream/index.js';
 import type { Access } from '../access.js';
+import type { Limits } from '../limits.js';
 
 /** What a route handler gets besides the request and response. */
 export interface RouteContext {
@@ -12,6 +13,8 @@ export interface RouteContext {
   readonly params: readonly string[];
   /** What the caller may do; undefined when there is no `authorize` hook (anything). */
   readonly access: Access | undefined;
+  /** Connection and rate limits; undefined when none are set. */
+  readonly limits: Limits | undefined;
 }
 
 export type RouteHandler = (

@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { publish, rawSubscribe, startTestServer, until } from '../test-support/server.js';
+import type { RunningServer } from './index.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function hub(flags: Record<string, unknown>): Promise<RunningServer> {
+  const running = await startTestServer(flags);
+  cleanups.push(() => running.close());
+  return running;
+}
+
+async function open(running: RunningServer, path = '/events?topic=t', headers = {}) {
+  const raw = await rawSubscribe(running.port, path, headers);
+  cleanups.push(() => raw.socket.destroy());
+  const status = Number(/^HTTP\/1\.1 (\d+)/.exec(raw.text())?.[1]);
+  const retryAfter = /retry-after: (\d+)/i.exec(raw.text())?.[1];
+  return { ...raw, status, retryAfter };
+}
+
+describe('connection limits', () => {
+  it('per IP: 429 with Retry-After past the limit; room again once one leaves', async () => {
+    const running = await hub({ maxConnectionsPerIp: 2 });
+    const first = await open(running);
+    await open(running);
+    const third = await open(running);
+    expect(third.status).toBe(429);
+    expect(Number(third.retryAfter)).toBeGreaterThan(0);
+    expect(third.body()).toContain('at most 2 streams per IP address');
+    first.socket.destroy();
+    await until(() => running.limits.stats().openStreams === 1);
+    expect((await open(running)).status).toBe(200);
+    expect(running.limits.stats().rejected.per_ip).toBe(1);
+  });
+
+  it('per user: counted by token subject', async () => {
+    const secret = 'a-test-secret-that-is-at-least-32-bytes-long';
+    const running = await hub({ jwtSecret: secret, maxConnectionsPerSubject: 1 });
+    const token = (sub: string) =>
+      new SignJWT({ sub, ssehub: { subscribe: ['t'] } })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret));
+    const as = async (sub: string) => ({ authorization: `Bearer ${await token(sub)}` });
+    expect((await open(running, '/events?topic=t', await as('ann'))).status).toBe(200);
+    expect((await open(running, '/events?topic=t', await as('ann'))).status).toBe(429);
+    expect((await open(running, '/events?topic=t', await as('bob'))).status).toBe(200);
+  });
+
+  it('in all: 503 past maxConnections', async () => {
+    const running = await hub({ maxConnections: 1 });
+    expect((await open(running)).status).toBe(200);
+    const second = await open(running);
+    expect(second.status).toBe(503);
+    expect(second.retryAfter).toBeDefined();
+  });
+
+  it('new streams per second per IP, with a burst of twice the rate', async () => {
+    const running = await hub({ subscribeRate: 2 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const s = await open(running);
+      statuses.push(s.status);
+      s.socket.destroy();
+    }
+    expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+    expect(statuses.slice(4)).toContain(429);
+  });
+
+  it('publishes per second per publisher', async () => {
+    const running = await hub({ publishRate: 5 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) {
+      const res = await fetch(`${running.url}/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ topic: 't', data: i }),
+      });
+      statuses.push(res.status);
+      if (res.status === 429) expect(res.headers.get('retry-after')).toBe('1');
+      await res.body?.cancel();
+    }
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(10);
+    expect(statuses).toContain(429);
+    expect(running.limits.stats().rejected.publish_rate).toBeGreaterThan(0);
+  });
+});
+
+describe('file descriptors', () => {
+  it('keeps a reserve: a flood of subscribers gets 503 while publishing and health still work', async () => {
+    const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+    // A hub whose process may open only 200 files, 60 of them held back.
+    const child = spawn('prlimit', [
+      '--nofile=200:200',
+      process.execPath,
+      '--import',
+      'tsx',
+      main,
+      'serve',
+      '--port',
+      '0',
+      '--log-level',
+      'info',
+      '--fd-reserve',
+      '60',
+      '--max-connections-per-ip',
+      '0',
+      '--subscribe-rate',
+      '0',
+    ]);
+    cleanups.push(() => child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.resume();
+    await until(() => out.includes('"url"'), 15_000);
+    const url = /"url":"([^"]+)"/.exec(out)![1]!;
+    const port = Number(new URL(url).port);
+
+    const sockets: Socket[] = [];
+    cleanups.push(() => {
+      for (const s of sockets) s.destroy();
+    });
+    const statuses: number[] = [];
+    let firstText = () => '';
+    for (let i = 0; i < 180; i++) {
+      const raw = await rawSubscribe(port, '/events?topic=t');
+      sockets.push(raw.socket);
+      if (i === 0) firstText = raw.text;
+      statuses.push(Number(/^HTTP\/1\.1 (\d+)/.exec(raw.text())?.[1]));
+    }
+    const admitted = statuses.filter((s) => s === 200).length;
+    expect(admitted).toBeGreaterThan(50);
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+
+    // The reserve is what lets these through while the flood holds its streams open.
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    await publish(url, { topic: 't', data: 'through the flood' });
+    await until(() => firstText().includes('through the flood'));
+  }, 30_000);
+});
