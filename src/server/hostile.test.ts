@@ -108,7 +108,7 @@ function hostileRequest(i: number, tokens: { expired: string; none: string }): s
     'latin1',
   );
   // Bytes a header value may hold (no controls), so these reach the hub instead of Node's parser.
-  const junk = raw.replace(/[\x00-\x1f\x7f]/g, '?');
+  const junk = [...raw].map((c) => (c.charCodeAt(0) < 0x20 || c === '\x7f' ? '?' : c)).join('');
   const auth = pick([
     '',
     'Authorization: Bearer publish-key-0123456789\r\n',
