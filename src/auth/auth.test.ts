@@ -151,7 +151,69 @@ describe('JWT with a shared secret', () => {
   });
 });
 
+describe('JWT options', () => {
+  it('accepts HS256, HS384 and HS512', async () => {
+    const running = await hub({ jwtSecret: SECRET });
+    for (const alg of ['HS256', 'HS384', 'HS512']) {
+      const token = await hs({ sub: 'a', ssehub: { subscribe: ['t'] } }, alg);
+      expect(
+        (await status(`${running.url}/events?topic=t`, { headers: bearer(token) })).status,
+        alg,
+      ).toBe(200);
+    }
+  });
+
+  it('refuses a wrong audience or issuer when they are configured', async () => {
+    const running = await hub({
+      jwtSecret: SECRET,
+      jwtAudience: 'hub',
+      jwtIssuer: 'https://id.example',
+    });
+    const grant = { ssehub: { subscribe: ['t'] } };
+    const right = await hs({ ...grant, aud: 'hub', iss: 'https://id.example' });
+    const wrongAud = await hs({ ...grant, aud: 'other', iss: 'https://id.example' });
+    const wrongIss = await hs({ ...grant, aud: 'hub', iss: 'https://evil.example' });
+    const missing = await hs(grant);
+    const at = (token: string) =>
+      status(`${running.url}/events?topic=t`, { headers: bearer(token) });
+    expect((await at(right)).status).toBe(200);
+    expect(await at(wrongAud)).toMatchObject({
+      status: 401,
+      message: 'the token\'s "aud" claim is not accepted',
+    });
+    expect(await at(wrongIss)).toMatchObject({
+      status: 401,
+      message: 'the token\'s "iss" claim is not accepted',
+    });
+    expect((await at(missing)).status).toBe(401);
+  });
+});
+
 describe('JWT with public keys', () => {
+  it('verifies RS256, PS256, ES256 and EdDSA tokens against a PEM key', async () => {
+    for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA']) {
+      const { publicKey, privateKey } = await generateKeyPair(alg);
+      const running = await hub({ jwtPublicKey: await exportSPKI(publicKey) });
+      const token = await new SignJWT({ sub: 'a', ssehub: { subscribe: ['t'] } })
+        .setProtectedHeader({ alg })
+        .setExpirationTime('10m')
+        .sign(privateKey);
+      expect(
+        (await status(`${running.url}/events?topic=t`, { headers: bearer(token) })).status,
+        alg,
+      ).toBe(200);
+      const other = await generateKeyPair(alg);
+      const forged = await new SignJWT({ sub: 'a', ssehub: { subscribe: ['t'] } })
+        .setProtectedHeader({ alg })
+        .setExpirationTime('10m')
+        .sign(other.privateKey);
+      expect(
+        (await status(`${running.url}/events?topic=t`, { headers: bearer(forged) })).status,
+        alg,
+      ).toBe(401);
+    }
+  });
+
   it('accepts ES256 tokens for a PEM key, and refuses an HS token keyed with that PEM', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const pem = await exportSPKI(publicKey);

@@ -37,6 +37,14 @@ describe('ssehub CLI', () => {
     expect(await ssehub(['serve', '--no-such-flag']).exited).toBe(2);
   });
 
+  it('refuses to listen beyond loopback without auth, and warns when open on loopback', async () => {
+    const refused = ssehub(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(await refused.exited).toBe(2);
+    expect(refused.out.stderr).toContain('refusing to listen on 0.0.0.0 with no auth configured');
+    const open = ssehub(['serve', '--port', '0', '--log-level', 'warn']);
+    await until(() => open.out.stdout.includes('no auth configured'), 10_000);
+  });
+
   it('says plainly when the port is taken, and exits 2', async () => {
     server = await startTestServer();
     const taken = ssehub(['serve', '--port', String(server.port)]);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,25 @@ describe('connection limits', () => {
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(10);
     expect(statuses).toContain(429);
     expect(running.limits.stats().rejected.publish_rate).toBeGreaterThan(0);
+  });
+});
+
+describe('slow headers', () => {
+  it('a client trickling its headers is cut after --headers-timeout', async () => {
+    const running = await hub({ headersTimeout: 1 });
+    const socket = netConnect(running.port, '127.0.0.1');
+    cleanups.push(() => socket.destroy());
+    let reply = '';
+    socket.setEncoding('utf8').on('data', (c: string) => (reply += c));
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    const started = Date.now();
+    socket.write('GET /events?topic=t HTTP/1.1\r\n');
+    const drip = setInterval(() => socket.write('X-Slow: a\r\n'), 200);
+    cleanups.push(() => clearInterval(drip));
+    const at = await closed;
+    expect(at - started).toBeGreaterThanOrEqual(900);
+    expect(at - started).toBeLessThan(4000);
+    expect(reply).toMatch(/^HTTP\/1\.1 408/);
   });
 });
 

@@ -88,7 +88,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         },
         router,
       )
-    : http.createServer(router);
+    : // Node checks header timeouts on this interval (30 s by default), which would let a
+      // slow-header client hold its socket for up to 30 s past --headers-timeout.
+      http.createServer({ connectionsCheckingInterval: 1000 }, router);
   // Slow-header clients (slowloris) are cut after this; an open stream is not affected.
   if (server instanceof http.Server) server.headersTimeout = config.headersTimeout * 1000;
   if (tls) {
