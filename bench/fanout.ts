@@ -61,11 +61,16 @@ const server = spawn(
   },
 );
 const port = await new Promise<number>((resolve) => {
-  let out = '';
+  let out: string | undefined = '';
+  // The hub logs every stream it opens; once the URL is known the rest is drained unread.
   server.stdout!.on('data', (c: Buffer) => {
+    if (out === undefined) return;
     out += c;
     const m = /"url":"http:\/\/[^:]+:(\d+)"/.exec(out);
-    if (m) resolve(Number(m[1]));
+    if (m) {
+      out = undefined;
+      resolve(Number(m[1]));
+    }
   });
 });
 await sleep(200);

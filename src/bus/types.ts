@@ -6,4 +6,6 @@ export interface Bus {
   /** Returns a function that stops the handler. */
   subscribe(handler: (event: StoredEvent) => void): () => void;
   close(): Promise<void>;
+  /** Whether the engine behind it is reachable now (readiness). Absent: always. */
+  isConnected?(): boolean;
 }

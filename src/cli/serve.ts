@@ -1,6 +1,14 @@
 import { type Command, Option } from 'commander';
 import { pino } from 'pino';
-import { flagOf, loadConfig, SETTINGS, type SettingKey, startServer } from '../server/index.js';
+import pretty from 'pino-pretty';
+import {
+  flagOf,
+  loadConfig,
+  SETTINGS,
+  type ServerConfig,
+  type SettingKey,
+  startServer,
+} from '../server/index.js';
 
 export function registerServe(program: Command): void {
   const serve = program
@@ -27,7 +35,7 @@ export function registerServe(program: Command): void {
       if (command.getOptionValueSource(key) === 'cli') flags[key] = command.getOptionValue(key);
     }
     const config = loadConfig({ flags, env: process.env, file: command.getOptionValue('config') });
-    const logger = pino({ level: config.logLevel });
+    const logger = createLogger(config);
     const running = await startServer(config, logger);
     logger.info({ url: running.url }, `ssehub listening on ${running.url}`);
 
@@ -43,4 +51,27 @@ export function registerServe(program: Command): void {
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+}
+
+/**
+ * JSON lines for log collectors; colourful single lines for a person at a terminal. The pretty
+ * stream runs in this thread (no worker), so nothing is lost when the process exits.
+ */
+export function createLogger(
+  config: Pick<ServerConfig, 'logLevel' | 'logFormat'>,
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+) {
+  const usePretty =
+    config.logFormat === 'pretty' || (config.logFormat === 'auto' && out.isTTY === true);
+  if (!usePretty) return pino({ level: config.logLevel }, out);
+  return pino(
+    { level: config.logLevel },
+    pretty({
+      destination: out,
+      colorize: out.isTTY === true,
+      translateTime: 'HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      sync: true,
+    }),
+  );
 }

@@ -43,6 +43,8 @@ export interface HistoryStore {
   /** Every stored event after `lastEventId`, oldest first, or why that cannot be answered. */
   readAfter(lastEventId: string): Promise<ReadResult>;
   close(): Promise<void>;
+  /** Whether the engine behind it is reachable now (readiness). Absent: always. */
+  isConnected?(): boolean;
 }
 
 export class DuplicateEventIdError extends Error {

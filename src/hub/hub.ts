@@ -12,8 +12,8 @@ import { HubError } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
 import { silentLogger } from './logger.js';
 import { checkFields, checkTopics } from './publish-input.js';
-import { type ClientInfo, clientInfo, type Subscriber } from './subscriber.js';
-import { assertSubscription, compileMatcher, createTopicIndex } from './topics.js';
+import { type ClientInfo, clientInfo, memberOf, rate, type Subscriber } from './subscriber.js';
+import { assertSubscription, compileMatcher, createTopicIndex, isPattern } from './topics.js';
 
 function privateMatcher(grant: readonly string[] | 'all' | undefined): (topic: string) => boolean {
   if (grant === 'all') return () => true;
@@ -21,7 +21,7 @@ function privateMatcher(grant: readonly string[] | 'all' | undefined): (topic: s
   return compileMatcher(grant);
 }
 
-import type { Hub, HubOptions } from './types.js';
+import type { Hub, HubOptions, Member } from './types.js';
 
 const SHUTDOWN_BATCHES = 10;
 
@@ -57,9 +57,11 @@ export function createHub(options: HubOptions = {}): Hub {
   let closing = false;
   let closed = false;
   const counters = {
+    connectionsAccepted: 0,
     eventsPublished: 0,
     eventsDelivered: 0,
     eventsReplayed: 0,
+    bytesOut: 0,
     resetsSent: 0,
     slowConsumerDisconnects: 0,
   };
@@ -77,11 +79,13 @@ export function createHub(options: HubOptions = {}): Hub {
     if (subscriber.stream.write(frame)) {
       subscriber.eventsSent++;
       subscriber.bytesSent += frame.bytes.length;
+      counters.bytesOut += frame.bytes.length;
       counters.eventsDelivered++;
     }
   }
 
   function send(subscriber: Subscriber, event: StoredEvent, frame: Frame): void {
+    recipients++;
     if (subscriber.held === undefined) {
       write(subscriber, frame);
       return;
@@ -108,7 +112,22 @@ export function createHub(options: HubOptions = {}): Hub {
     return to.topics.some(subscriber.matches) && mayReceive(subscriber, event);
   }
 
+  const onFanOut = options.onFanOut;
+  let recipients = 0;
+
   function deliver(event: StoredEvent): void {
+    if (onFanOut === undefined) {
+      fanOut(event);
+      return;
+    }
+    const started = performance.now();
+    const lagMs = Math.max(0, Date.now() - event.publishedAt);
+    recipients = 0;
+    fanOut(event);
+    onFanOut({ event, recipients, lagMs, durationMs: performance.now() - started });
+  }
+
+  function fanOut(event: StoredEvent): void {
     const frame = frameOf(event);
     const to = event.to;
     if (to.kind === 'client') {
@@ -151,14 +170,42 @@ export function createHub(options: HubOptions = {}): Hub {
     }
     clearTimeout(subscriber.expiry);
     subscriber.held = undefined;
+    announce(subscriber, 'leave');
     if (reason === 'slow-consumer') {
       counters.slowConsumerDisconnects++;
       log.warn(
         { clientId: subscriber.id, reason, queuedBytes: subscriber.stream.queuedBytes },
         'subscriber disconnected: it fell more than maxQueueBytes behind',
       );
-    } else {
-      log.debug({ clientId: subscriber.id, reason }, 'subscriber closed');
+    }
+    const durationMs = Date.now() - subscriber.connectedAt;
+    log.info(
+      {
+        clientId: subscriber.id,
+        requestId: subscriber.requestId,
+        subject: subscriber.subject,
+        reason,
+        durationMs,
+        eventsSent: subscriber.eventsSent,
+        bytesSent: subscriber.bytesSent,
+        eventsPerSecond: rate(subscriber.eventsSent, durationMs),
+      },
+      'stream closed',
+    );
+  }
+
+  const presence = options.presence ?? [];
+  const announcesPresence = presence.length === 0 ? () => false : compileMatcher(presence);
+
+  /** Publishes a join or leave to each presence topic the subscriber named. */
+  function announce(subscriber: Subscriber, action: 'join' | 'leave'): void {
+    // On shutdown every stream leaves at once; announcing that would only flood the others.
+    if (closing || subscriber.presenceTopics.length === 0) return;
+    for (const topic of subscriber.presenceTopics) {
+      const data = JSON.stringify({ action, topic, ...memberOf(subscriber) });
+      store({ to: { kind: 'topics', topics: [topic] }, event: 'presence', data }).catch((error) =>
+        log.warn({ err: error, topic, action }, 'presence event not published'),
+      );
     }
   }
 
@@ -257,6 +304,9 @@ export function createHub(options: HubOptions = {}): Hub {
         matches: compileMatcher(subscriptions),
         remoteAddress: req.socket.remoteAddress ?? '',
         subject: options.subject,
+        metadata: options.metadata,
+        requestId: options.requestId,
+        presenceTopics: subscriptions.filter((t) => !isPattern(t) && announcesPresence(t)),
         mayReceivePrivate: privateMatcher(options.privateTopics),
         expiry: undefined,
         connectedAt: Date.now(),
@@ -279,7 +329,19 @@ export function createHub(options: HubOptions = {}): Hub {
         same.add(subscriber);
       }
       if (options.expiresAt !== undefined) closeAt(subscriber, options.expiresAt);
-      log.debug({ clientId: id, topics: subscriber.subscriptions }, 'subscriber connected');
+      announce(subscriber, 'join');
+      counters.connectionsAccepted++;
+      log.info(
+        {
+          clientId: id,
+          requestId: subscriber.requestId,
+          subject: subscriber.subject,
+          topics: subscriber.subscriptions,
+          remoteAddress: subscriber.remoteAddress,
+          resumeFrom: lastEventId,
+        },
+        'stream opened',
+      );
 
       if (connectedEvent) {
         // No id: this must not move the client's Last-Event-ID.
@@ -331,6 +393,17 @@ export function createHub(options: HubOptions = {}): Hub {
       return out;
     },
 
+    members(topic) {
+      const out: Member[] = [];
+      index.forEachMatch(topic, (subscriber) => out.push(memberOf(subscriber)));
+      return out;
+    },
+
+    health() {
+      const engineConnected = (bus.isConnected?.() ?? true) && (history.isConnected?.() ?? true);
+      return { ready: !closing && engineConnected, draining: closing, engineConnected };
+    },
+
     topics() {
       return [...index.counts()].map(([topic, subscribers]) => ({ topic, subscribers }));
     },
@@ -343,7 +416,7 @@ export function createHub(options: HubOptions = {}): Hub {
     },
 
     stats() {
-      return { connections: subscribers.size, ...counters };
+      return { connections: subscribers.size, ...counters, draining: closing };
     },
 
     async close({ graceMs = 0 } = {}) {

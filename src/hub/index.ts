@@ -10,4 +10,11 @@ export {
   matchesTopic,
   patternCovers,
 } from './topics.js';
-export type { Hub, HubOptions, HubStats, SubscribeOptions } from './types.js';
+export type {
+  FanOutObserver,
+  Hub,
+  HubOptions,
+  HubStats,
+  Member,
+  SubscribeOptions,
+} from './types.js';

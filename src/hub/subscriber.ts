@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../history/types.js';
 import type { Frame, SseStream } from '../stream/index.js';
+import type { Member } from './types.js';
 
 /** What the hub keeps per connection. Mutable counters live here, not in a side table. */
 export interface Subscriber {
@@ -9,6 +10,10 @@ export interface Subscriber {
   readonly matches: (topic: string) => boolean;
   readonly remoteAddress: string;
   readonly subject: string | undefined;
+  readonly metadata: Readonly<Record<string, string>> | undefined;
+  readonly requestId: string | undefined;
+  /** Subscriptions that announce joins and leaves (exact topics under `presence`). */
+  readonly presenceTopics: readonly string[];
   /** Whether a private event on this topic may go to this connection. */
   readonly mayReceivePrivate: (topic: string) => boolean;
   /** Closes the stream when its credentials expire. */
@@ -37,9 +42,18 @@ export interface ClientInfo {
   readonly bytesSent: number;
   /** Bytes written but not yet sent: a client falling behind shows here first. */
   readonly queuedBytes: number;
+  readonly durationSeconds: number;
+  /** Events sent per second over the connection's life. */
+  readonly eventsPerSecond: number;
+}
+
+/** Per second, to two decimals. */
+export function rate(count: number, durationMs: number): number {
+  return durationMs <= 0 ? 0 : Math.round((count / durationMs) * 100_000) / 100;
 }
 
 export function clientInfo(subscriber: Subscriber): ClientInfo {
+  const durationMs = Date.now() - subscriber.connectedAt;
   return {
     id: subscriber.id,
     topics: subscriber.subscriptions,
@@ -49,5 +63,16 @@ export function clientInfo(subscriber: Subscriber): ClientInfo {
     eventsSent: subscriber.eventsSent,
     bytesSent: subscriber.bytesSent,
     queuedBytes: subscriber.stream.queuedBytes,
+    durationSeconds: Math.round(durationMs / 100) / 10,
+    eventsPerSecond: rate(subscriber.eventsSent, durationMs),
+  };
+}
+
+export function memberOf(subscriber: Subscriber): Member {
+  return {
+    clientId: subscriber.id,
+    subject: subscriber.subject,
+    metadata: subscriber.metadata,
+    connectedAt: new Date(subscriber.connectedAt).toISOString(),
   };
 }

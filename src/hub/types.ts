@@ -30,6 +30,12 @@ export interface HubOptions {
    * encoded buffer per event. Worth it for large, repetitive events over slow links.
    */
   readonly compression?: CompressionOption | undefined;
+  readonly onFanOut?: FanOutObserver | undefined;
+  /**
+   * Topics (or patterns) that announce who is there: a stream subscribing to such a topic by
+   * name publishes `event: presence` `{"action":"join",…}` to it, and `"leave"` when it ends.
+   */
+  readonly presence?: readonly string[] | undefined;
   readonly logger?: Logger | undefined;
 }
 
@@ -52,16 +58,46 @@ export interface SubscribeOptions {
   readonly privateTopics?: readonly string[] | 'all' | undefined;
   /** Close the stream at this time (ms since the epoch), e.g. when its token expires. */
   readonly expiresAt?: number | undefined;
+  /** The HTTP request's id, so the stream's open and close logs can be matched to it. */
+  readonly requestId?: string | undefined;
+  /** Shown to others in presence events and member lists (e.g. a display name). */
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
+}
+
+/** One connection on a topic, as presence shows it. */
+export interface Member {
+  readonly clientId: string;
+  readonly subject?: string | undefined;
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
+  /** ISO 8601. */
+  readonly connectedAt: string;
 }
 
 export interface HubStats {
   readonly connections: number;
+  /** Streams opened since start. */
+  readonly connectionsAccepted: number;
   readonly eventsPublished: number;
   readonly eventsDelivered: number;
   readonly eventsReplayed: number;
+  /** Event bytes written to streams (live and replayed), before any compression. */
+  readonly bytesOut: number;
   readonly resetsSent: number;
   readonly slowConsumerDisconnects: number;
+  /** True from `close()` on: no new subscribers, streams being closed in batches. */
+  readonly draining: boolean;
 }
+
+/** Called once per event fanned out on this node, for metrics. Keep it cheap. */
+export type FanOutObserver = (info: {
+  readonly event: StoredEvent;
+  /** Streams it was written (or held) for. */
+  readonly recipients: number;
+  /** From the store accepting it to the start of fan-out here (ms): bus and queue lag. */
+  readonly lagMs: number;
+  /** Time spent writing it to every recipient (ms). */
+  readonly durationMs: number;
+}) => void;
 
 export interface Hub {
   /** Turns a request into a subscriber. Throws HubError (nothing written) on bad topics. */
@@ -80,6 +116,14 @@ export interface Hub {
   clients(filter?: { readonly topic?: string }): ClientInfo[];
   /** Active subscriptions (topics and patterns) with subscriber counts. */
   topics(): { topic: string; subscribers: number }[];
+  /** Connections whose subscriptions match `topic`, for presence lists. */
+  members(topic: string): Member[];
+  /** `ready`: taking subscribers and the engine behind history and bus is reachable. */
+  health(): {
+    readonly ready: boolean;
+    readonly draining: boolean;
+    readonly engineConnected: boolean;
+  };
   /** Ends one connection; false if it was not connected. */
   disconnect(clientId: string): boolean;
   stats(): HubStats;

@@ -140,6 +140,13 @@ export const SETTINGS = {
     arg: 'file',
     description: 'PEM private key for --tls-cert',
   },
+  presenceTopics: {
+    schema: list,
+    default: [],
+    arg: 'patterns',
+    description:
+      'comma-separated topics and patterns that announce joins and leaves (event: presence)',
+  },
   jwtSecret: {
     schema: z
       .string()
@@ -249,6 +256,12 @@ export const SETTINGS = {
     arg: 'seconds',
     description: 'time a client has to send its request headers',
   },
+  logFormat: {
+    schema: z.enum(['auto', 'json', 'pretty']),
+    default: 'auto',
+    arg: 'format',
+    description: 'json (one object per line), pretty (for people), or auto: pretty in a terminal',
+  },
   logLevel: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
@@ -278,6 +291,7 @@ export interface ServerConfig {
   readonly shutdownGrace: number;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  readonly presenceTopics: readonly string[];
   readonly jwtSecret?: string;
   readonly jwtPublicKey?: string;
   readonly jwksUrl?: string;
@@ -297,6 +311,7 @@ export interface ServerConfig {
   readonly publishRate: number;
   readonly fdReserve: number;
   readonly headersTimeout: number;
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

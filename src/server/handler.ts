@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Hub, HubError, type Logger } from '../hub/index.js';
 import { silentLogger } from '../hub/logger.js';
@@ -6,6 +7,7 @@ import { type Authorize, accessOf } from './access.js';
 import { createCors } from './cors.js';
 import { HttpError, sendError } from './errors.js';
 import type { Limits } from './limits.js';
+import type { Metrics } from './metrics.js';
 import {
   deleteClientRoute,
   getClientRoute,
@@ -13,7 +15,9 @@ import {
   listClientsRoute,
   listTopicsRoute,
 } from './routes/admin.js';
+import { adminAssetRoute, adminPageRoute, adminStreamRoute } from './routes/admin-page.js';
 import { subscribeRoute } from './routes/events.js';
+import { membersRoute, metricsRoute, readyRoute } from './routes/ops.js';
 import { publishRoute, sendToClientRoute, sendToUserRoute } from './routes/publish.js';
 import type { RouteHandler } from './routes/types.js';
 
@@ -47,7 +51,15 @@ const API: readonly Route[] = [
   { pattern: /^\/clients\/([^/]+)\/events$/, methods: { POST: sendToClientRoute } },
   { pattern: /^\/users\/([^/]+)\/events$/, methods: { POST: sendToUserRoute } },
   { pattern: /^\/topics$/, methods: { GET: listTopicsRoute } },
+  { pattern: /^\/topics\/(.+)\/subscribers$/, methods: { GET: membersRoute } },
   { pattern: /^\/healthz$/, methods: { GET: healthRoute }, open: true },
+  { pattern: /^\/readyz$/, methods: { GET: readyRoute }, open: true },
+  { pattern: /^\/metrics$/, methods: { GET: metricsRoute } },
+];
+const ADMIN: readonly Route[] = [
+  { pattern: /^\/admin\/?$/, methods: { GET: adminPageRoute }, open: true },
+  { pattern: /^\/admin\/stream$/, methods: { GET: adminStreamRoute } },
+  { pattern: /^\/admin\/assets\/(.+)$/, methods: { GET: adminAssetRoute }, open: true },
 ];
 const PAGE: Route = { pattern: /^\/$/, methods: { GET: pageRoute }, open: true };
 
@@ -68,6 +80,10 @@ export interface HandlerOptions {
   readonly corsOrigins?: readonly string[] | undefined;
   /** Connection and rate limits (`createLimits`). Default none. */
   readonly limits?: Limits | undefined;
+  /** Serves `GET /metrics` and counts refused streams (`createMetrics`). Default none. */
+  readonly metrics?: Metrics | undefined;
+  /** Serve the admin page at `/admin`. Default false; the standalone server turns it on. */
+  readonly adminPage?: boolean | undefined;
 }
 
 /**
@@ -86,7 +102,10 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
   const prefix = normalizePrefix(options.prefix);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = options.logger ?? silentLogger;
-  const routes = options.page ? [PAGE, ...API] : API;
+  const routes = [...(options.page ? [PAGE] : []), ...API, ...(options.adminPage ? ADMIN : [])];
+  // Requests for a stream, so a refusal can be counted as a refused connection.
+  const streamRequests = new WeakSet<HttpRequest>();
+  const requestIds = new WeakMap<HttpRequest, string>();
   const cors = createCors(options.corsOrigins ?? []);
 
   /** The route's path under the prefix, or undefined if the request is not for us. */
@@ -134,6 +153,10 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
     } catch {
       throw new HttpError(400, 'invalid_path', 'malformed percent-encoding in the path');
     }
+    if (path === '/events') streamRequests.add(req);
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    requestIds.set(req, requestId);
     const access = route.open ? undefined : await accessOf(options.authorize, req);
     await handler(req, res, {
       hub,
@@ -143,6 +166,8 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
       params,
       access,
       limits: options.limits,
+      metrics: options.metrics,
+      requestId,
     });
   }
 
@@ -154,12 +179,23 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
       .catch((error: unknown) => {
         // The client went away mid-request; nobody is left to answer.
         if (req.socket.destroyed) return;
+        const code =
+          error instanceof HttpError || error instanceof HubError ? error.code : 'internal';
+        // Limits count their own refusals, by reason.
+        if (streamRequests.has(req) && code !== 'too_many_requests') {
+          options.metrics?.streamRefused(code);
+        }
+        const requestId = requestIds.get(req);
+        logger.debug({ requestId, method: req.method, url: req.url, code }, 'request refused');
         if (error instanceof HttpError) {
           sendError(res, error.status, error.code, error.message, error.headers);
         } else if (error instanceof HubError) {
           sendError(res, error.status, error.code, error.message);
         } else {
-          logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
+          logger.error(
+            { err: error, requestId, method: req.method, url: req.url },
+            'request failed',
+          );
           sendError(res, 500, 'internal', 'internal error');
         }
       });
@@ -171,4 +207,11 @@ function normalizePrefix(prefix: string | undefined): string {
   if (!prefix.startsWith('/'))
     throw new TypeError(`ssehub: prefix must start with "/", got "${prefix}"`);
   return prefix.replace(/\/+$/, '');
+}
+
+/** A proxy's `X-Request-Id` when it looks like one, so logs line up across hops; else a new one. */
+function requestIdOf(req: HttpRequest): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given)) return given;
+  return randomUUID();
 }

@@ -9,6 +9,7 @@ import type { CompressionOption } from '../stream/index.js';
 import type { ServerConfig } from './config.js';
 import { createHandler } from './handler.js';
 import { createLimits, type Limits } from './limits.js';
+import { createMetrics } from './metrics.js';
 
 export interface RunningServer {
   readonly hub: Hub;
@@ -27,7 +28,10 @@ export interface RunningServer {
 
 /** Builds a hub from `config` and serves the HTTP API on it. */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+  const metrics = createMetrics();
   const hub = createHub({
+    onFanOut: metrics.observeFanOut,
+    presence: config.presenceTopics,
     history: createMemoryHistory({
       maxEvents: config.historySize,
       maxBytes: config.historyBytes,
@@ -69,7 +73,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     publishRate: config.publishRate,
     fdReserve: config.fdReserve,
   });
+  metrics.attach({ hub, limits });
   const router = createHandler(hub, {
+    metrics,
+    adminPage: true,
     maxBodyBytes: config.maxBodyBytes,
     logger,
     page: true,

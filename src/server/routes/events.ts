@@ -4,7 +4,8 @@ import { HttpError } from '../errors.js';
 import type { RouteHandler } from './types.js';
 
 /** `GET /events?topic=a&topic=b[&lastEventId=…]`: subscribe. */
-export const subscribeRoute: RouteHandler = async (req, res, { hub, url, access, limits }) => {
+export const subscribeRoute: RouteHandler = async (req, res, context) => {
+  const { hub, url, access, limits, requestId } = context;
   if (!acceptsEventStream(req.headers.accept)) {
     throw new HttpError(406, 'not_acceptable', 'this endpoint only serves text/event-stream');
   }
@@ -20,7 +21,10 @@ export const subscribeRoute: RouteHandler = async (req, res, { hub, url, access,
   const topics = requested.length === 0 && access ? (access.subscribe ?? []) : requested;
   checkTopicsAllowed(access, 'subscribe', topics);
   limits?.admitStream(req, res, access);
+  const metadata = metadataOf(url.searchParams.get('meta'));
   await hub.subscribe(req, res, {
+    metadata,
+    requestId,
     topics,
     lastEventId,
     subject: access?.subject,
@@ -28,3 +32,28 @@ export const subscribeRoute: RouteHandler = async (req, res, { hub, url, access,
     expiresAt: access?.expiresAt,
   });
 };
+
+/**
+ * `?meta={"name":"Ann"}`: what presence shows of this connection. Client-chosen, so it is
+ * bounded and must be a flat object of strings; the trusted identity is the token's subject.
+ */
+function metadataOf(text: string | null): Record<string, string> | undefined {
+  if (text === null) return undefined;
+  if (text.length > 1024)
+    throw new HttpError(400, 'invalid_meta', 'meta must be at most 1024 characters');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid_meta', 'meta must be a JSON object');
+  }
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    !Object.values(value).every((v) => typeof v === 'string')
+  ) {
+    throw new HttpError(400, 'invalid_meta', 'meta must be a JSON object of strings');
+  }
+  return value as Record<string, string>;
+}

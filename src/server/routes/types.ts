@@ -2,6 +2,7 @@ import type { Hub, Logger } from '../../hub/index.js';
 import type { HttpRequest, HttpResponse } from '../../stream/index.js';
 import type { Access } from '../access.js';
 import type { Limits } from '../limits.js';
+import type { Metrics } from '../metrics.js';
 
 /** What a route handler gets besides the request and response. */
 export interface RouteContext {
@@ -15,6 +16,9 @@ export interface RouteContext {
   readonly access: Access | undefined;
   /** Connection and rate limits; undefined when none are set. */
   readonly limits: Limits | undefined;
+  readonly metrics: Metrics | undefined;
+  /** This request's id (also in the `X-Request-Id` response header and its log lines). */
+  readonly requestId: string;
 }
 
 export type RouteHandler = (
