@@ -6,6 +6,7 @@ export type HubErrorCode =
   | 'duplicate_id'
   | 'client_not_found'
   | 'invalid_subject'
+  | 'engine_unavailable'
   | 'shutting_down';
 
 const STATUS: Record<HubErrorCode, number> = {
@@ -16,6 +17,7 @@ const STATUS: Record<HubErrorCode, number> = {
   duplicate_id: 409,
   client_not_found: 404,
   invalid_subject: 400,
+  engine_unavailable: 503,
   shutting_down: 503,
 };
 

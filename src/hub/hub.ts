@@ -4,6 +4,7 @@ import {
   createMemoryHistory,
   DuplicateEventIdError,
   type EventInput,
+  type HistoryStore,
   type StoredEvent,
 } from '../history/index.js';
 import { encodeEvent } from '../protocol/index.js';
@@ -221,7 +222,16 @@ export function createHub(options: HubOptions = {}): Hub {
   }
 
   async function replay(subscriber: Subscriber, lastEventId: string): Promise<void> {
-    const result = await history.readAfter(lastEventId);
+    let result: Awaited<ReturnType<HistoryStore['readAfter']>>;
+    try {
+      result = await history.readAfter(lastEventId);
+    } catch (error) {
+      // The stream is open already; ending it makes the client retry with the same id later,
+      // which is better than carrying on with a gap it would never learn of.
+      log.warn({ err: error, clientId: subscriber.id }, 'history unreadable: resume postponed');
+      subscriber.stream.close('error');
+      return;
+    }
     if (subscriber.stream.closed) return;
     // Events published after we started holding may also be in the history we just read;
     // they are written once, in history order. Live events keep being held until the end.
@@ -267,7 +277,9 @@ export function createHub(options: HubOptions = {}): Hub {
       event = await history.append(input);
     } catch (error) {
       if (error instanceof DuplicateEventIdError) throw new HubError('duplicate_id', error.message);
-      throw error;
+      // Refused, not accepted and lost: the publisher learns now and can retry.
+      log.warn({ err: error }, 'history store failed: event refused');
+      throw new HubError('engine_unavailable', 'the event store is unavailable; retry later');
     }
     counters.eventsPublished++;
     await bus.publish(event);

@@ -52,6 +52,24 @@ export const SETTINGS = {
     aliases: ['HOST'],
     description: 'address to listen on',
   },
+  engine: {
+    schema: z.enum(['memory', 'redis']),
+    default: 'memory',
+    arg: 'name',
+    description: 'where history and fan-out live: memory (this process) or redis (shared by nodes)',
+  },
+  redisUrl: {
+    schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    default: 'redis://127.0.0.1:6379',
+    arg: 'url',
+    description: 'Redis for --engine redis',
+  },
+  enginePrefix: {
+    schema: z.string().min(1).max(100),
+    default: 'ssehub:',
+    arg: 'prefix',
+    description: 'prefix of the engine keys, so several hubs can share one Redis',
+  },
   historySize: {
     schema: int(0),
     default: 10_000,
@@ -276,6 +294,9 @@ export type SettingKey = keyof typeof SETTINGS;
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
+  readonly engine: 'memory' | 'redis';
+  readonly redisUrl: string;
+  readonly enginePrefix: string;
   readonly historySize: number;
   readonly historyBytes: number;
   readonly historyMaxAge: number;

@@ -3,7 +3,9 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { createServerAuthorize } from '../auth/server-auth.js';
-import { createMemoryHistory } from '../history/index.js';
+import type { Bus } from '../bus/index.js';
+import { createRedisEngine } from '../engines/redis.js';
+import { createMemoryHistory, type HistoryStore } from '../history/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
 import type { CompressionOption } from '../stream/index.js';
 import type { ServerConfig } from './config.js';
@@ -29,14 +31,11 @@ export interface RunningServer {
 /** Builds a hub from `config` and serves the HTTP API on it. */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const metrics = createMetrics();
+  const engine = await startEngine(config, logger);
   const hub = createHub({
+    ...engine,
     onFanOut: metrics.observeFanOut,
     presence: config.presenceTopics,
-    history: createMemoryHistory({
-      maxEvents: config.historySize,
-      maxBytes: config.historyBytes,
-      maxAgeMs: config.historyMaxAge * 1000,
-    }),
     heartbeatMs: config.heartbeat * 1000,
     retryMs: config.retry,
     maxQueueBytes: config.maxQueueBytes,
@@ -150,4 +149,40 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 function compressionOption(mode: ServerConfig['compression']): CompressionOption {
   if (mode === 'off') return false;
   return mode === 'auto' ? true : mode;
+}
+
+/**
+ * History and bus for the configured engine. Redis that cannot be reached at start is not
+ * fatal: the hub serves, /readyz says 503, publishes get 503, and the client keeps retrying.
+ */
+async function startEngine(
+  config: ServerConfig,
+  logger: Logger,
+): Promise<{ history: HistoryStore; bus?: Bus }> {
+  if (config.engine === 'memory') {
+    return {
+      history: createMemoryHistory({
+        maxEvents: config.historySize,
+        maxBytes: config.historyBytes,
+        maxAgeMs: config.historyMaxAge * 1000,
+      }),
+    };
+  }
+  const redis = createRedisEngine({
+    url: config.redisUrl,
+    prefix: config.enginePrefix,
+    maxEvents: config.historySize,
+    maxAgeMs: config.historyMaxAge * 1000,
+    logger,
+  });
+  try {
+    await redis.connect();
+    logger.info({ engine: 'redis' }, 'engine connected');
+  } catch (error) {
+    logger.error(
+      { engine: 'redis', err: (error as Error).message },
+      'redis unreachable at start: serving anyway, not ready until it connects',
+    );
+  }
+  return { history: redis.history, bus: redis.bus };
 }
