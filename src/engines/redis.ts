@@ -81,8 +81,13 @@ export function createRedisEngine(options: RedisEngineOptions) {
     };
   }
 
+  // True once this node's tail has a position: before that, an appended event could land
+  // ahead of the tail and never reach this node's subscribers, so appends are refused.
+  let tailPositioned = false;
+
   const history: HistoryStore = {
     async append(input) {
+      if (!tailPositioned) throw new Error('redis tail not positioned yet');
       const ep = epoch ?? (await currentEpoch());
       const pidKey = input.id === undefined ? undefined : `${prefix}pid:${input.id}`;
       if (input.id !== undefined && OUR_ID.test(input.id))
@@ -142,7 +147,9 @@ export function createRedisEngine(options: RedisEngineOptions) {
     async close() {},
 
     isConnected() {
-      return cmd.status === 'ready' && reader.status === 'ready' && epoch !== undefined;
+      return (
+        cmd.status === 'ready' && reader.status === 'ready' && epoch !== undefined && tailPositioned
+      );
     },
   };
 
@@ -163,6 +170,7 @@ export function createRedisEngine(options: RedisEngineOptions) {
             string[],
           ][];
           lastId = newest[0]?.[0] ?? '0-0';
+          tailPositioned = true;
         }
         const reply = (await reader.xread('COUNT', 1000, 'BLOCK', 5000, 'STREAMS', key, lastId)) as
           | [string, [string, string[]][]][]

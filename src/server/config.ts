@@ -53,10 +53,19 @@ export const SETTINGS = {
     description: 'address to listen on',
   },
   engine: {
-    schema: z.enum(['memory', 'redis']),
+    schema: z.enum(['memory', 'redis', 'nats']),
     default: 'memory',
     arg: 'name',
-    description: 'where history and fan-out live: memory (this process) or redis (shared by nodes)',
+    description:
+      'where history and fan-out live: memory (this process), redis or nats (shared by nodes)',
+  },
+  natsUrl: {
+    schema: z
+      .string()
+      .regex(/^(nats|tls):\/\//, 'must be a nats:// or tls:// URL (comma-separated for several)'),
+    default: 'nats://127.0.0.1:4222',
+    arg: 'url',
+    description: 'NATS with JetStream for --engine nats',
   },
   redisUrl: {
     schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
@@ -68,7 +77,8 @@ export const SETTINGS = {
     schema: z.string().min(1).max(100),
     default: 'ssehub:',
     arg: 'prefix',
-    description: 'prefix of the engine keys, so several hubs can share one Redis',
+    description:
+      'prefix of the engine keys (Redis) or stream name (NATS), so several hubs can share one',
   },
   historySize: {
     schema: int(0),
@@ -294,7 +304,8 @@ export type SettingKey = keyof typeof SETTINGS;
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
-  readonly engine: 'memory' | 'redis';
+  readonly engine: 'memory' | 'redis' | 'nats';
+  readonly natsUrl: string;
   readonly redisUrl: string;
   readonly enginePrefix: string;
   readonly historySize: number;

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createServerAuthorize } from '../auth/server-auth.js';
 import type { Bus } from '../bus/index.js';
+import { createNatsEngine } from '../engines/nats.js';
 import { createRedisEngine } from '../engines/redis.js';
 import { createMemoryHistory, type HistoryStore } from '../history/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
@@ -168,21 +170,34 @@ async function startEngine(
       }),
     };
   }
-  const redis = createRedisEngine({
-    url: config.redisUrl,
+  const bounds = {
     prefix: config.enginePrefix,
     maxEvents: config.historySize,
     maxAgeMs: config.historyMaxAge * 1000,
     logger,
-  });
-  try {
-    await redis.connect();
-    logger.info({ engine: 'redis' }, 'engine connected');
-  } catch (error) {
+  };
+  const engine =
+    config.engine === 'redis'
+      ? createRedisEngine({ url: config.redisUrl, ...bounds })
+      : createNatsEngine({ url: config.natsUrl, ...bounds });
+  // Waiting on the first connection a little keeps a healthy start ready at once; past that
+  // the hub serves as not ready and the engine keeps connecting in the background.
+  const connecting = engine.connect().then(
+    () => {
+      logger.info({ engine: config.engine }, 'engine connected');
+      return true;
+    },
+    (error: Error) => {
+      logger.error({ engine: config.engine, err: error.message }, 'engine connection failed');
+      return false;
+    },
+  );
+  const first = await Promise.race([connecting, delay(3000, false, { ref: false })]);
+  if (!first) {
     logger.error(
-      { engine: 'redis', err: (error as Error).message },
-      'redis unreachable at start: serving anyway, not ready until it connects',
+      { engine: config.engine },
+      'engine unreachable at start: serving anyway, not ready until it connects',
     );
   }
-  return { history: redis.history, bus: redis.bus };
+  return { history: engine.history, bus: engine.bus };
 }
