@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { type Command, Option } from 'commander';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
@@ -9,6 +10,7 @@ import {
   type SettingKey,
   startServer,
 } from '../server/index.js';
+import { runPrimary } from './primary.js';
 
 export function registerServe(program: Command): void {
   const serve = program
@@ -36,6 +38,10 @@ export function registerServe(program: Command): void {
     }
     const config = loadConfig({ flags, env: process.env, file: command.getOptionValue('config') });
     const logger = createLogger(config);
+    if (config.workers > 1 && cluster.isPrimary) {
+      runPrimary(config, logger);
+      return;
+    }
     const running = await startServer(config, logger);
     logger.info({ url: running.url }, `ssehub listening on ${running.url}`);
 

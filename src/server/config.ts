@@ -52,6 +52,13 @@ export const SETTINGS = {
     aliases: ['HOST'],
     description: 'address to listen on',
   },
+  workers: {
+    schema: int(1, 256),
+    default: 1,
+    arg: 'n',
+    description:
+      'processes serving the port (node:cluster); with --engine memory they share one history',
+  },
   engine: {
     schema: z.enum(['memory', 'redis', 'nats']),
     default: 'memory',
@@ -304,6 +311,7 @@ export type SettingKey = keyof typeof SETTINGS;
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
+  readonly workers: number;
   readonly engine: 'memory' | 'redis' | 'nats';
   readonly natsUrl: string;
   readonly redisUrl: string;

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -5,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createServerAuthorize } from '../auth/server-auth.js';
 import type { Bus } from '../bus/index.js';
+import { createWorkerEngine } from '../engines/cluster.js';
 import { createNatsEngine } from '../engines/nats.js';
 import { createRedisEngine } from '../engines/redis.js';
 import { createMemoryHistory, type HistoryStore } from '../history/index.js';
@@ -161,6 +163,10 @@ async function startEngine(
   config: ServerConfig,
   logger: Logger,
 ): Promise<{ history: HistoryStore; bus?: Bus }> {
+  if (config.engine === 'memory' && config.workers > 1 && cluster.isWorker) {
+    // The primary holds the history; this worker reaches it over IPC.
+    return createWorkerEngine();
+  }
   if (config.engine === 'memory') {
     return {
       history: createMemoryHistory({

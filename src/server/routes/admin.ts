@@ -30,5 +30,6 @@ export const listTopicsRoute: RouteHandler = (_req, res, { hub, access }) => {
 };
 
 export const healthRoute: RouteHandler = (_req, res, { hub }) => {
-  sendJson(res, 200, { status: 'ok', connections: hub.stats().connections });
+  // The pid tells workers apart behind one port (--workers).
+  sendJson(res, 200, { status: 'ok', connections: hub.stats().connections, pid: process.pid });
 };

@@ -1,0 +1,106 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listen, publish, until } from '../test-support/server.js';
+
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function serveWorkers(n: number) {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [
+    '--import',
+    'tsx',
+    main,
+    'serve',
+    '--port',
+    '0',
+    '--workers',
+    String(n),
+    '--log-level',
+    'info',
+    '--shutdown-grace',
+    '200',
+  ]);
+  cleanups.push(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr.resume();
+  await until(() => (out.match(/ssehub listening on/g) ?? []).length === n, 20_000);
+  const url = /"url":"([^"]+)"/.exec(out)![1]!;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, url, out: () => out, exited };
+}
+
+/** The workers behind the port (pid → open streams), as seen from a few fresh connections. */
+async function workersBehind(url: string, tries = 12): Promise<Map<number, number>> {
+  const workers = new Map<number, number>();
+  for (let i = 0; i < tries; i++) {
+    const res = await fetch(`${url}/healthz`, { headers: { connection: 'close' } });
+    const { pid, connections } = (await res.json()) as { pid: number; connections: number };
+    workers.set(pid, connections);
+  }
+  return workers;
+}
+
+describe('ssehub serve --workers', () => {
+  it('shares one port and one history: every subscriber on any worker gets every event, and resumes anywhere', async () => {
+    const hub = await serveWorkers(2);
+    expect((await workersBehind(hub.url)).size).toBe(2);
+    const subscribers = Array.from({ length: 6 }, () => listen(`${hub.url}/events?topic=t`));
+    cleanups.push(() => {
+      for (const s of subscribers) s.close();
+    });
+    await until(() => subscribers.every((s) => s.events.length >= 1));
+    const ids: string[] = [];
+    for (let n = 1; n <= 10; n++)
+      ids.push((await publish(hub.url, { topic: 't', data: String(n) })).id);
+    await until(() => subscribers.every((s) => s.messages().length === 10));
+    for (const s of subscribers)
+      expect(s.messages()).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 1)));
+
+    // Resume from event 5 through whichever worker the connection lands on.
+    const resumed = Array.from({ length: 4 }, () =>
+      listen(`${hub.url}/events?topic=t`, { lastEventId: ids[4]! }),
+    );
+    cleanups.push(() => {
+      for (const s of resumed) s.close();
+    });
+    await until(() => resumed.every((s) => s.messages().length === 5));
+    for (const s of resumed) expect(s.messages()).toEqual(['6', '7', '8', '9', '10']);
+  }, 40_000);
+
+  it('a killed worker is replaced, and its clients resume on the others without loss', async () => {
+    const hub = await serveWorkers(2);
+    const subscriber = listen(`${hub.url}/events?topic=t`);
+    cleanups.push(() => subscriber.close());
+    await until(() => subscriber.events.length >= 1);
+    for (let n = 1; n <= 5; n++) await publish(hub.url, { topic: 't', data: String(n) });
+    await until(() => subscriber.messages().length === 5);
+    // Kill the worker that holds the stream, so its client must move.
+    const victim = [...(await workersBehind(hub.url))].find(([, streams]) => streams > 0)![0];
+    process.kill(victim, 'SIGKILL');
+    await until(() => hub.out().includes('worker died; starting another'), 10_000);
+    for (let n = 6; n <= 10; n++) {
+      // Publishing may meet the dead worker's closed socket once; the hub itself is fine.
+      await until(async () => {
+        const res = await fetch(`${hub.url}/publish`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', connection: 'close' },
+          body: JSON.stringify({ topic: 't', data: String(n) }),
+        }).catch(() => undefined);
+        return res?.status === 200;
+      }, 10_000);
+    }
+    await until(() => subscriber.messages().length === 10, 15_000);
+    expect(subscriber.messages()).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 1)));
+    await until(async () => (await workersBehind(hub.url)).size === 2, 15_000);
+    expect([...(await workersBehind(hub.url)).keys()]).not.toContain(victim);
+    expect(subscriber.errors.length).toBeGreaterThan(0); // it did lose its connection
+
+    hub.child.kill('SIGTERM');
+    expect(await hub.exited).toBe(0);
+  }, 60_000);
+});

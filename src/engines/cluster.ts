@@ -1,0 +1,132 @@
+import type { Worker } from 'node:cluster';
+import type { Bus } from '../bus/index.js';
+import {
+  DuplicateEventIdError,
+  type EventInput,
+  type HistoryStore,
+  type ReadResult,
+  type StoredEvent,
+} from '../history/index.js';
+
+/**
+ * The memory engine across `--workers` processes: the primary keeps the one history and
+ * assigns ids; workers append and read through IPC, and the primary sends every stored event
+ * to every worker, in order. No external server, one order for all, and any worker can
+ * resume any client.
+ */
+
+type Request =
+  | { readonly ssehub: 'append'; readonly id: number; readonly input: EventInput }
+  | { readonly ssehub: 'readAfter'; readonly id: number; readonly lastEventId: string };
+
+type Reply =
+  | { readonly ssehub: 'reply'; readonly id: number; readonly value: unknown }
+  | {
+      readonly ssehub: 'reply';
+      readonly id: number;
+      readonly error: {
+        readonly name: string;
+        readonly message: string;
+        readonly eventId?: string;
+      };
+    }
+  | { readonly ssehub: 'event'; readonly event: StoredEvent };
+
+const isRequest = (m: unknown): m is Request =>
+  typeof m === 'object' &&
+  m !== null &&
+  'ssehub' in m &&
+  (m.ssehub === 'append' || m.ssehub === 'readAfter');
+
+/** In the primary: answers workers from `history` and fans stored events out to all of them. */
+export function servePrimaryHistory(history: HistoryStore, workers: () => Iterable<Worker>) {
+  return (worker: Worker, message: unknown): void => {
+    if (!isRequest(message)) return;
+    const reply = (body: Omit<Extract<Reply, { id: number }>, 'ssehub' | 'id'>) => {
+      if (worker.isConnected()) worker.send({ ssehub: 'reply', id: message.id, ...body });
+    };
+    const work =
+      message.ssehub === 'append'
+        ? history.append(message.input).then((event) => {
+            // Everyone hears of it before the publisher's reply, so order is the same for all.
+            for (const w of workers()) if (w.isConnected()) w.send({ ssehub: 'event', event });
+            return event;
+          })
+        : history.readAfter(message.lastEventId);
+    work.then(
+      (value) => reply({ value }),
+      (error: Error) =>
+        reply({
+          error: {
+            name: error.name,
+            message: error.message,
+            ...(error instanceof DuplicateEventIdError ? { eventId: error.eventId } : {}),
+          },
+        }),
+    );
+  };
+}
+
+/** In a worker: history and bus that go through the primary. */
+export function createWorkerEngine(): { history: HistoryStore; bus: Bus } {
+  if (process.send === undefined) throw new Error('the worker engine needs an IPC channel');
+  const send = process.send.bind(process);
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const handlers = new Set<(event: StoredEvent) => void>();
+  let next = 0;
+
+  process.on('message', (message: Reply) => {
+    if (typeof message !== 'object' || message === null || !('ssehub' in message)) return;
+    if (message.ssehub === 'event') {
+      for (const handler of handlers) handler(message.event);
+      return;
+    }
+    const waiting = pending.get(message.id);
+    if (waiting === undefined) return;
+    pending.delete(message.id);
+    if ('error' in message) {
+      const { name, message: text, eventId } = message.error;
+      waiting.reject(
+        name === 'DuplicateEventIdError' && eventId !== undefined
+          ? new DuplicateEventIdError(eventId)
+          : new Error(text),
+      );
+    } else {
+      waiting.resolve(message.value);
+    }
+  });
+
+  function request<T>(body: { ssehub: Request['ssehub'] } & Record<string, unknown>): Promise<T> {
+    const id = next++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      send({ ...body, id }, undefined, undefined, (error: Error | null) => {
+        if (error) {
+          pending.delete(id);
+          reject(error);
+        }
+      });
+    });
+  }
+
+  return {
+    history: {
+      append: (input) => request<StoredEvent>({ ssehub: 'append', input }),
+      readAfter: (lastEventId) => request<ReadResult>({ ssehub: 'readAfter', lastEventId }),
+      async close() {},
+      isConnected: () => process.connected,
+    },
+    bus: {
+      // The primary sends every stored event to every worker, this one included.
+      async publish() {},
+      subscribe(handler) {
+        handlers.add(handler);
+        return () => handlers.delete(handler);
+      },
+      async close() {
+        handlers.clear();
+      },
+      isConnected: () => process.connected,
+    },
+  };
+}
