@@ -38,6 +38,7 @@ export function runPrimary(config: ServerConfig, logger: Logger): void {
     }
     // Its clients reconnect to the others and resume from the shared history meanwhile.
     logger.warn({ pid: worker.process.pid, code, signal }, 'worker died; starting another');
+    answer?.forget(worker);
     fork();
   });
 

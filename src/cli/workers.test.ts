@@ -70,6 +70,26 @@ describe('ssehub serve --workers', () => {
     });
     await until(() => resumed.every((s) => s.messages().length === 5));
     for (const s of resumed) expect(s.messages()).toEqual(['6', '7', '8', '9', '10']);
+
+    // A push to one client id is accepted by any worker and delivered by the one holding it.
+    const target = subscribers[0]!;
+    const { clientId } = JSON.parse(target.events[0]!.data) as { clientId: string };
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${hub.url}/clients/${clientId}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify({ data: `only you ${i}` }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await until(() => target.messages().length === 14);
+    expect(subscribers[1]!.messages()).toHaveLength(10);
+    const nobody = await fetch(`${hub.url}/clients/nobody/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"data":"x"}',
+    });
+    expect(nobody.status).toBe(404);
   }, 40_000);
 
   it('a killed worker is replaced, and its clients resume on the others without loss', async () => {

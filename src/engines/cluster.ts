@@ -7,6 +7,7 @@ import {
   type ReadResult,
   type StoredEvent,
 } from '../history/index.js';
+import type { ClientDirectory } from '../hub/index.js';
 
 /**
  * The memory engine across `--workers` processes: the primary keeps the one history and
@@ -17,7 +18,9 @@ import {
 
 type Request =
   | { readonly ssehub: 'append'; readonly id: number; readonly input: EventInput }
-  | { readonly ssehub: 'readAfter'; readonly id: number; readonly lastEventId: string };
+  | { readonly ssehub: 'readAfter'; readonly id: number; readonly lastEventId: string }
+  | { readonly ssehub: 'hasClient'; readonly id: number; readonly clientId: string };
+type Notice = { readonly ssehub: 'register' | 'unregister'; readonly clientId: string };
 
 type Reply =
   | { readonly ssehub: 'reply'; readonly id: number; readonly value: unknown }
@@ -32,16 +35,32 @@ type Reply =
     }
   | { readonly ssehub: 'event'; readonly event: StoredEvent };
 
+const REQUESTS = new Set(['append', 'readAfter', 'hasClient']);
 const isRequest = (m: unknown): m is Request =>
+  typeof m === 'object' && m !== null && 'ssehub' in m && REQUESTS.has(m.ssehub as string);
+const isNotice = (m: unknown): m is Notice =>
   typeof m === 'object' &&
   m !== null &&
   'ssehub' in m &&
-  (m.ssehub === 'append' || m.ssehub === 'readAfter');
+  (m.ssehub === 'register' || m.ssehub === 'unregister');
 
 /** In the primary: answers workers from `history` and fans stored events out to all of them. */
 export function servePrimaryHistory(history: HistoryStore, workers: () => Iterable<Worker>) {
-  return (worker: Worker, message: unknown): void => {
+  // Which worker holds which client, for pushes to a client on another worker.
+  const owners = new Map<string, number>();
+  const serve = (worker: Worker, message: unknown): void => {
+    if (isNotice(message)) {
+      if (message.ssehub === 'register') owners.set(message.clientId, worker.id);
+      else owners.delete(message.clientId);
+      return;
+    }
     if (!isRequest(message)) return;
+    if (message.ssehub === 'hasClient') {
+      if (worker.isConnected()) {
+        worker.send({ ssehub: 'reply', id: message.id, value: owners.has(message.clientId) });
+      }
+      return;
+    }
     const reply = (body: Omit<Extract<Reply, { id: number }>, 'ssehub' | 'id'>) => {
       if (worker.isConnected()) worker.send({ ssehub: 'reply', id: message.id, ...body });
     };
@@ -53,7 +72,7 @@ export function servePrimaryHistory(history: HistoryStore, workers: () => Iterab
             return event;
           })
         : history.readAfter(message.lastEventId);
-    work.then(
+    void work.then(
       (value) => reply({ value }),
       (error: Error) =>
         reply({
@@ -65,10 +84,20 @@ export function servePrimaryHistory(history: HistoryStore, workers: () => Iterab
         }),
     );
   };
+  return Object.assign(serve, {
+    /** A worker died: its clients are gone. */
+    forget(worker: Worker): void {
+      for (const [clientId, owner] of owners) if (owner === worker.id) owners.delete(clientId);
+    },
+  });
 }
 
 /** In a worker: history and bus that go through the primary. */
-export function createWorkerEngine(): { history: HistoryStore; bus: Bus } {
+export function createWorkerEngine(): {
+  history: HistoryStore;
+  bus: Bus;
+  directory: ClientDirectory;
+} {
   if (process.send === undefined) throw new Error('the worker engine needs an IPC channel');
   const send = process.send.bind(process);
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -115,6 +144,15 @@ export function createWorkerEngine(): { history: HistoryStore; bus: Bus } {
       readAfter: (lastEventId) => request<ReadResult>({ ssehub: 'readAfter', lastEventId }),
       async close() {},
       isConnected: () => process.connected,
+    },
+    directory: {
+      register: (clientId) => {
+        send({ ssehub: 'register', clientId });
+      },
+      unregister: (clientId) => {
+        send({ ssehub: 'unregister', clientId });
+      },
+      has: (clientId) => request<boolean>({ ssehub: 'hasClient', clientId }),
     },
     bus: {
       // The primary sends every stored event to every worker, this one included.

@@ -17,7 +17,7 @@ import {
   type HistoryStore,
   type StoredEvent,
 } from '../history/index.js';
-import type { Logger } from '../hub/index.js';
+import type { ClientDirectory, Logger } from '../hub/index.js';
 import { silentLogger } from '../hub/logger.js';
 
 export interface NatsEngineOptions {
@@ -236,9 +236,43 @@ export function createNatsEngine(options: NatsEngineOptions) {
     }
   }
 
+  // Each node answers for its own clients on a subject per client: asking is a request, and
+  // "no responders" (at once) means no node has that client.
+  const clientSubs = new Map<string, { unsubscribe(): void }>();
+  const clientSubject = (id: string) => `${name}.client.${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  function answerFor(id: string): void {
+    if (nc === undefined || clientSubs.has(id)) return;
+    const callback = (_err: Error | null, msg: { respond(): boolean }) => {
+      msg.respond();
+    };
+    clientSubs.set(id, nc.subscribe(clientSubject(id), { callback }));
+  }
+  const pendingClients = new Set<string>();
+  const directory: ClientDirectory = {
+    register(id) {
+      if (nc === undefined) pendingClients.add(id);
+      else answerFor(id);
+    },
+    unregister(id) {
+      pendingClients.delete(id);
+      clientSubs.get(id)?.unsubscribe();
+      clientSubs.delete(id);
+    },
+    async has(id) {
+      if (nc === undefined || !connected) return false;
+      try {
+        await nc.request(clientSubject(id), '', { timeout: 500 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+
   return {
     history,
     bus,
+    directory,
     /**
      * Connects; resolves once the stream is ready. If NATS cannot be reached it keeps trying in
      * the background (and rejects this first attempt), so the hub can serve as not ready.
@@ -252,6 +286,8 @@ export function createNatsEngine(options: NatsEngineOptions) {
         name: 'ssehub',
       });
       nc = conn;
+      for (const id of pendingClients) answerFor(id);
+      pendingClients.clear();
       js = jetstream(conn);
       jsm = await jetstreamManager(conn);
       void watchStatus(conn);

@@ -8,7 +8,7 @@ import {
   type ReadResult,
   type StoredEvent,
 } from '../history/index.js';
-import type { Logger } from '../hub/index.js';
+import type { ClientDirectory, Logger } from '../hub/index.js';
 import { silentLogger } from '../hub/logger.js';
 
 export interface RedisEngineOptions {
@@ -26,6 +26,7 @@ export interface RedisEngineOptions {
 // Ids are "<10 hex epoch>-<stream id>". The epoch lives in Redis: a Redis restarted without
 // persistence gets a new one, so ids from before can never be mistaken for current ones.
 const OUR_ID = /^([0-9a-f]{10})-(\d{1,20}-\d{1,20})$/;
+const CLIENT_TTL_MS = 30_000;
 
 /**
  * History and fan-out on one Redis Stream: every node appends with XADD and tails with
@@ -216,9 +217,39 @@ export function createRedisEngine(options: RedisEngineOptions) {
     },
   };
 
+  // Each node keeps a short-lived key per connected client and refreshes it; a node that dies
+  // stops refreshing, so its clients drop out of the directory within CLIENT_TTL_MS.
+  const localClients = new Set<string>();
+  const clientKey = (id: string) => `${prefix}client:${id}`;
+  const refresh = setInterval(() => {
+    if (cmd.status !== 'ready' || localClients.size === 0) return;
+    const pipeline = cmd.pipeline();
+    for (const id of localClients) pipeline.set(clientKey(id), '1', 'PX', CLIENT_TTL_MS);
+    pipeline.exec().catch(() => {});
+  }, CLIENT_TTL_MS / 3);
+  refresh.unref();
+  const directory: ClientDirectory = {
+    register(id) {
+      localClients.add(id);
+      cmd.set(clientKey(id), '1', 'PX', CLIENT_TTL_MS).catch(() => {});
+    },
+    unregister(id) {
+      localClients.delete(id);
+      cmd.del(clientKey(id)).catch(() => {});
+    },
+    async has(id) {
+      return (await cmd.exists(clientKey(id)).catch(() => 0)) === 1;
+    },
+    async close() {
+      clearInterval(refresh);
+      if (localClients.size > 0) await cmd.del(...[...localClients].map(clientKey)).catch(() => {});
+    },
+  };
+
   return {
     history,
     bus,
+    directory,
     /** Connects both clients; resolves when ready, rejects if Redis cannot be reached now. */
     async connect(): Promise<void> {
       await Promise.all([cmd.connect(), reader.connect()]);

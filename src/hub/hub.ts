@@ -50,6 +50,7 @@ export function createHub(options: HubOptions = {}): Hub {
   }
 
   const subscribers = new Map<string, Subscriber>();
+  const directory = options.directory;
   const bySubject = new Map<string, Set<Subscriber>>();
   const index = createTopicIndex<Subscriber>();
   // Encoded once per event, shared by every subscriber and by replays of the same object.
@@ -170,6 +171,7 @@ export function createHub(options: HubOptions = {}): Hub {
       if (same?.size === 0) bySubject.delete(subscriber.subject);
     }
     clearTimeout(subscriber.expiry);
+    directory?.unregister(subscriber.id);
     subscriber.held = undefined;
     announce(subscriber, 'leave');
     if (reason === 'slow-consumer') {
@@ -341,6 +343,7 @@ export function createHub(options: HubOptions = {}): Hub {
         same.add(subscriber);
       }
       if (options.expiresAt !== undefined) closeAt(subscriber, options.expiresAt);
+      directory?.register(id);
       announce(subscriber, 'join');
       counters.connectionsAccepted++;
       log.info(
@@ -383,7 +386,7 @@ export function createHub(options: HubOptions = {}): Hub {
 
     async sendToClient(clientId, input) {
       const fields = checkFields(input, maxEventBytes);
-      if (!subscribers.has(clientId)) {
+      if (!subscribers.has(clientId) && !(await directory?.has(clientId))) {
         throw new HubError('client_not_found', `no client "${clientId}" is connected`);
       }
       return store({ ...fields, to: { kind: 'client', clientId } });
@@ -449,6 +452,7 @@ export function createHub(options: HubOptions = {}): Hub {
       // Streams in later batches kept receiving events until their turn; now nobody is left.
       stopBus();
       closed = true;
+      await directory?.close?.();
       await bus.close();
       await history.close();
     },

@@ -11,6 +11,7 @@ export {
   patternCovers,
 } from './topics.js';
 export type {
+  ClientDirectory,
   FanOutObserver,
   Hub,
   HubOptions,

@@ -5,11 +5,25 @@ import type { Logger } from './logger.js';
 import type { EventFields, PublishInput } from './publish-input.js';
 import type { ClientInfo } from './subscriber.js';
 
+/**
+ * Which client ids are connected anywhere in a cluster, so a push to a client on another node
+ * is accepted (and reaches it through the bus) while one to nobody still gets 404.
+ */
+export interface ClientDirectory {
+  register(clientId: string): void;
+  unregister(clientId: string): void;
+  /** Whether some node has this client now. */
+  has(clientId: string): Promise<boolean>;
+  close?(): Promise<void>;
+}
+
 export interface HubOptions {
   /** Where events are kept for resume. Default: in memory, 10,000 events / 64 MiB / 1 hour. */
   readonly history?: HistoryStore | undefined;
   /** How events reach every node. Default: this process only. */
   readonly bus?: Bus | undefined;
+  /** Clients on other nodes. Default: this node only. */
+  readonly directory?: ClientDirectory | undefined;
   /** A heartbeat comment at least this often (ms) on an otherwise quiet stream. 0 turns them off. Default 15,000. */
   readonly heartbeatMs?: number | undefined;
   /** `retry:` hint (ms) sent when a stream opens. Default 3,000. */

@@ -10,6 +10,7 @@ import { createWorkerEngine } from '../engines/cluster.js';
 import { createNatsEngine } from '../engines/nats.js';
 import { createRedisEngine } from '../engines/redis.js';
 import { createMemoryHistory, type HistoryStore } from '../history/index.js';
+import type { ClientDirectory } from '../hub/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
 import type { CompressionOption } from '../stream/index.js';
 import type { ServerConfig } from './config.js';
@@ -162,7 +163,7 @@ function compressionOption(mode: ServerConfig['compression']): CompressionOption
 async function startEngine(
   config: ServerConfig,
   logger: Logger,
-): Promise<{ history: HistoryStore; bus?: Bus }> {
+): Promise<{ history: HistoryStore; bus?: Bus; directory?: ClientDirectory }> {
   if (config.engine === 'memory' && config.workers > 1 && cluster.isWorker) {
     // The primary holds the history; this worker reaches it over IPC.
     return createWorkerEngine();
@@ -205,5 +206,5 @@ async function startEngine(
       'engine unreachable at start: serving anyway, not ready until it connects',
     );
   }
-  return { history: engine.history, bus: engine.bus };
+  return { history: engine.history, bus: engine.bus, directory: engine.directory };
 }

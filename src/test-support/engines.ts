@@ -128,6 +128,27 @@ export function engineContract(engine: EngineUnderTest, cleanups: Cleanups): voi
     expect(onC.events.filter((e) => e.type === 'reset')).toEqual([]);
   });
 
+  it('a push to a client reaches it on whichever node holds it; an unknown client is 404', async () => {
+    const port = await freePort();
+    await engine.start(port);
+    const [a, b] = [await node(port), await node(port)];
+    const onB = listen(`${b.url}/events?topic=t`);
+    cleanups.push(() => onB.close());
+    await until(() => onB.events.length === 1);
+    const { clientId } = JSON.parse(onB.events[0]!.data) as { clientId: string };
+    const push = (id: string) =>
+      fetch(`${a.url}/clients/${id}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ data: 'just you' }),
+      });
+    await until(async () => (await push(clientId)).status === 200, 5000);
+    await until(() => onB.messages().includes('just you'));
+    expect((await push('no-such-client')).status).toBe(404);
+    onB.close();
+    await until(async () => (await push(clientId)).status === 404, 5000);
+  });
+
   it('the engine dies: streams stay, publishes get 503, readiness drops; back, delivery resumes', async () => {
     const port = await freePort();
     const first = await engine.start(port);
