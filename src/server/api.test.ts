@@ -104,7 +104,11 @@ describe('HTTP API errors', () => {
     const page = await fetch(`${server.url}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('EventSource');
-    expect((await call('GET', '/healthz')).json).toEqual({ status: 'ok', connections: 0 });
+    expect((await call('GET', '/healthz')).json).toEqual({
+      status: 'ok',
+      connections: 0,
+      pid: process.pid,
+    });
     expect((await call('HEAD', '/healthz')).status).toBe(200);
   });
 });
