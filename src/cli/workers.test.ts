@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listen, publish, until } from '../test-support/server.js';
+import { listen, publish, rawSubscribe, until } from '../test-support/server.js';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const cleanups: (() => unknown)[] = [];
@@ -9,8 +9,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serveWorkers(n: number) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [
+async function serveWorkers(
+  n: number,
+  { files, extra = [] }: { files?: number; extra?: string[] } = {},
+) {
+  const args = [
     '--import',
     'tsx',
     main,
@@ -23,7 +26,13 @@ async function serveWorkers(n: number) {
     'info',
     '--shutdown-grace',
     '200',
-  ]);
+    ...extra,
+  ];
+  // prlimit caps the primary's open files; forked workers inherit the same cap, each.
+  const child: ChildProcessWithoutNullStreams =
+    files === undefined
+      ? spawn(process.execPath, args)
+      : spawn('prlimit', [`--nofile=${files}:${files}`, process.execPath, ...args]);
   cleanups.push(() => child.kill('SIGKILL'));
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -122,5 +131,27 @@ describe('ssehub serve --workers', () => {
 
     hub.child.kill('SIGTERM');
     expect(await hub.exited).toBe(0);
+  }, 60_000);
+
+  it('holds more streams than one process may open files', async () => {
+    const files = 160;
+    const hub = await serveWorkers(2, {
+      files,
+      extra: ['--fd-reserve', '20', '--max-connections-per-ip', '0', '--subscribe-rate', '0'],
+    });
+    const sockets: { socket: { destroy(): void }; text(): string }[] = [];
+    cleanups.push(() => {
+      for (const s of sockets) s.socket.destroy();
+    });
+    const { port } = new URL(hub.url);
+    for (let i = 0; i < 200; i++) sockets.push(await rawSubscribe(Number(port), '/events?topic=t'));
+    const admitted = sockets.filter((s) => s.text().startsWith('HTTP/1.1 200')).length;
+    // One process could hold at most `files` descriptors in all; the two together hold more.
+    expect(admitted).toBeGreaterThan(files);
+    await publish(hub.url, { topic: 't', data: 'to all' });
+    await until(
+      () => sockets.filter((s) => s.text().includes('to all')).length === admitted,
+      10_000,
+    );
   }, 60_000);
 });
