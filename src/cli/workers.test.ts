@@ -99,6 +99,15 @@ describe('ssehub serve --workers', () => {
       body: '{"data":"x"}',
     });
     expect(nobody.status).toBe(404);
+
+    // Every worker lists every worker's clients.
+    const listed = (await (
+      await fetch(`${hub.url}/clients`, { headers: { connection: 'close' } })
+    ).json()) as {
+      clients: { id: string; node: string }[];
+    };
+    expect(listed.clients).toHaveLength(10);
+    expect(new Set(listed.clients.map((c) => c.node)).size).toBe(2);
   }, 40_000);
 
   it('a killed worker is replaced, and its clients resume on the others without loss', async () => {

@@ -7,7 +7,7 @@ import {
   type ReadResult,
   type StoredEvent,
 } from '../history/index.js';
-import type { ClientDirectory } from '../hub/index.js';
+import type { ClientDirectory, ClientInfo } from '../hub/index.js';
 
 /**
  * The memory engine across `--workers` processes: the primary keeps the one history and
@@ -19,7 +19,8 @@ import type { ClientDirectory } from '../hub/index.js';
 type Request =
   | { readonly ssehub: 'append'; readonly id: number; readonly input: EventInput }
   | { readonly ssehub: 'readAfter'; readonly id: number; readonly lastEventId: string }
-  | { readonly ssehub: 'hasClient'; readonly id: number; readonly clientId: string };
+  | { readonly ssehub: 'hasClient'; readonly id: number; readonly clientId: string }
+  | { readonly ssehub: 'listClients'; readonly id: number };
 type Notice = { readonly ssehub: 'register' | 'unregister'; readonly clientId: string };
 
 type Reply =
@@ -33,9 +34,12 @@ type Reply =
         readonly eventId?: string;
       };
     }
-  | { readonly ssehub: 'event'; readonly event: StoredEvent };
+  | { readonly ssehub: 'event'; readonly event: StoredEvent }
+  /** The primary asks a worker for its clients. */
+  | { readonly ssehub: 'snapshot'; readonly id: number };
 
-const REQUESTS = new Set(['append', 'readAfter', 'hasClient']);
+const REQUESTS = new Set(['append', 'readAfter', 'hasClient', 'listClients']);
+const SNAPSHOT_WAIT_MS = 500;
 const isRequest = (m: unknown): m is Request =>
   typeof m === 'object' && m !== null && 'ssehub' in m && REQUESTS.has(m.ssehub as string);
 const isNotice = (m: unknown): m is Notice =>
@@ -44,11 +48,25 @@ const isNotice = (m: unknown): m is Notice =>
   'ssehub' in m &&
   (m.ssehub === 'register' || m.ssehub === 'unregister');
 
+const isSnapshotReply = (
+  m: unknown,
+): m is { ssehub: 'snapshotReply'; id: number; clients: ClientInfo[] } =>
+  typeof m === 'object' && m !== null && 'ssehub' in m && m.ssehub === 'snapshotReply';
+
 /** In the primary: answers workers from `history` and fans stored events out to all of them. */
 export function servePrimaryHistory(history: HistoryStore, workers: () => Iterable<Worker>) {
   // Which worker holds which client, for pushes to a client on another worker.
   const owners = new Map<string, number>();
+  const gathering = new Map<number, { clients: ClientInfo[]; waiting: number; done(): void }>();
+  let nextSnapshot = 0;
   const serve = (worker: Worker, message: unknown): void => {
+    if (isSnapshotReply(message)) {
+      const gather = gathering.get(message.id);
+      if (gather === undefined) return;
+      gather.clients.push(...message.clients);
+      if (--gather.waiting === 0) gather.done();
+      return;
+    }
     if (isNotice(message)) {
       if (message.ssehub === 'register') owners.set(message.clientId, worker.id);
       else owners.delete(message.clientId);
@@ -59,6 +77,22 @@ export function servePrimaryHistory(history: HistoryStore, workers: () => Iterab
       if (worker.isConnected()) {
         worker.send({ ssehub: 'reply', id: message.id, value: owners.has(message.clientId) });
       }
+      return;
+    }
+    if (message.ssehub === 'listClients') {
+      // Ask every worker for its clients now; whoever does not answer in time is left out.
+      const id = nextSnapshot++;
+      const live = [...workers()].filter((w) => w.isConnected());
+      const clients: ClientInfo[] = [];
+      const done = () => {
+        clearTimeout(timer);
+        gathering.delete(id);
+        if (worker.isConnected()) worker.send({ ssehub: 'reply', id: message.id, value: clients });
+      };
+      const timer = setTimeout(done, SNAPSHOT_WAIT_MS);
+      gathering.set(id, { clients, waiting: live.length, done });
+      for (const w of live) w.send({ ssehub: 'snapshot', id });
+      if (live.length === 0) done();
       return;
     }
     const reply = (body: Omit<Extract<Reply, { id: number }>, 'ssehub' | 'id'>) => {
@@ -103,11 +137,16 @@ export function createWorkerEngine(): {
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const handlers = new Set<(event: StoredEvent) => void>();
   let next = 0;
+  let snapshot: () => ClientInfo[] = () => [];
 
   process.on('message', (message: Reply) => {
     if (typeof message !== 'object' || message === null || !('ssehub' in message)) return;
     if (message.ssehub === 'event') {
       for (const handler of handlers) handler(message.event);
+      return;
+    }
+    if (message.ssehub === 'snapshot') {
+      send({ ssehub: 'snapshotReply', id: message.id, clients: snapshot() });
       return;
     }
     const waiting = pending.get(message.id);
@@ -146,13 +185,17 @@ export function createWorkerEngine(): {
       isConnected: () => process.connected,
     },
     directory: {
-      register: (clientId) => {
-        send({ ssehub: 'register', clientId });
+      register: (info) => {
+        send({ ssehub: 'register', clientId: info.id });
       },
       unregister: (clientId) => {
         send({ ssehub: 'unregister', clientId });
       },
       has: (clientId) => request<boolean>({ ssehub: 'hasClient', clientId }),
+      list: () => request<ClientInfo[]>({ ssehub: 'listClients' }),
+      attach(local) {
+        snapshot = local;
+      },
     },
     bus: {
       // The primary sends every stored event to every worker, this one included.

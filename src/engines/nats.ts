@@ -17,7 +17,7 @@ import {
   type HistoryStore,
   type StoredEvent,
 } from '../history/index.js';
-import type { ClientDirectory, Logger } from '../hub/index.js';
+import type { ClientDirectory, ClientInfo, Logger } from '../hub/index.js';
 import { silentLogger } from '../hub/logger.js';
 
 export interface NatsEngineOptions {
@@ -248,10 +248,30 @@ export function createNatsEngine(options: NatsEngineOptions) {
     clientSubs.set(id, nc.subscribe(clientSubject(id), { callback }));
   }
   const pendingClients = new Set<string>();
+  let snapshot: () => ClientInfo[] = () => [];
+  // Every node answers a roll call with its clients; listing gathers the answers briefly.
+  const rollCall = `${name}.clients`;
+  function answerRollCall(conn: NatsConnection): void {
+    conn.subscribe(rollCall, {
+      callback: (_err, msg) => {
+        msg.respond(JSON.stringify(snapshot()));
+      },
+    });
+  }
   const directory: ClientDirectory = {
-    register(id) {
+    register({ id }) {
       if (nc === undefined) pendingClients.add(id);
       else answerFor(id);
+    },
+    async list() {
+      if (nc === undefined || !connected) return [];
+      const replies = await nc.requestMany(rollCall, '', { strategy: 'timer', maxWait: 300 });
+      const all: ClientInfo[] = [];
+      for await (const reply of replies) all.push(...(JSON.parse(reply.string()) as ClientInfo[]));
+      return all;
+    },
+    attach(local) {
+      snapshot = local;
     },
     unregister(id) {
       pendingClients.delete(id);
@@ -286,6 +306,7 @@ export function createNatsEngine(options: NatsEngineOptions) {
         name: 'ssehub',
       });
       nc = conn;
+      answerRollCall(conn);
       for (const id of pendingClients) answerFor(id);
       pendingClients.clear();
       js = jetstream(conn);

@@ -8,7 +8,7 @@ import {
   type ReadResult,
   type StoredEvent,
 } from '../history/index.js';
-import type { ClientDirectory, Logger } from '../hub/index.js';
+import type { ClientDirectory, ClientInfo, Logger } from '../hub/index.js';
 import { silentLogger } from '../hub/logger.js';
 
 export interface RedisEngineOptions {
@@ -217,21 +217,26 @@ export function createRedisEngine(options: RedisEngineOptions) {
     },
   };
 
-  // Each node keeps a short-lived key per connected client and refreshes it; a node that dies
-  // stops refreshing, so its clients drop out of the directory within CLIENT_TTL_MS.
+  // Each node keeps a short-lived key per connected client, holding its latest details, and
+  // refreshes them; a node that dies stops refreshing, so its clients drop out within the TTL.
   const localClients = new Set<string>();
+  let snapshot: () => ClientInfo[] = () => [];
   const clientKey = (id: string) => `${prefix}client:${id}`;
   const refresh = setInterval(() => {
     if (cmd.status !== 'ready' || localClients.size === 0) return;
     const pipeline = cmd.pipeline();
-    for (const id of localClients) pipeline.set(clientKey(id), '1', 'PX', CLIENT_TTL_MS);
+    for (const info of snapshot()) {
+      if (localClients.has(info.id)) {
+        pipeline.set(clientKey(info.id), JSON.stringify(info), 'PX', CLIENT_TTL_MS);
+      }
+    }
     pipeline.exec().catch(() => {});
   }, CLIENT_TTL_MS / 3);
   refresh.unref();
   const directory: ClientDirectory = {
-    register(id) {
-      localClients.add(id);
-      cmd.set(clientKey(id), '1', 'PX', CLIENT_TTL_MS).catch(() => {});
+    register(info) {
+      localClients.add(info.id);
+      cmd.set(clientKey(info.id), JSON.stringify(info), 'PX', CLIENT_TTL_MS).catch(() => {});
     },
     unregister(id) {
       localClients.delete(id);
@@ -239,6 +244,21 @@ export function createRedisEngine(options: RedisEngineOptions) {
     },
     async has(id) {
       return (await cmd.exists(clientKey(id)).catch(() => 0)) === 1;
+    },
+    async list() {
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await cmd.scan(cursor, 'MATCH', `${prefix}client:*`, 'COUNT', 1000);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== '0');
+      if (keys.length === 0) return [];
+      const values = await cmd.mget(...keys);
+      return values.flatMap((v) => (v === null ? [] : [JSON.parse(v) as ClientInfo]));
+    },
+    attach(local) {
+      snapshot = local;
     },
     async close() {
       clearInterval(refresh);

@@ -19,6 +19,8 @@ export interface EventInput {
    * ones, live or in a replay.
    */
   readonly private?: boolean | undefined;
+  /** Not an event for the client but an order for the node holding it (only to one client). */
+  readonly control?: 'disconnect' | undefined;
 }
 
 /** An event once the history store has accepted it. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createLocalBus } from '../bus/index.js';
 import {
   createMemoryHistory,
@@ -14,7 +15,13 @@ import { startHeartbeat } from './heartbeat.js';
 import { silentLogger } from './logger.js';
 import { checkFields, checkTopics } from './publish-input.js';
 import { type ClientInfo, clientInfo, memberOf, rate, type Subscriber } from './subscriber.js';
-import { assertSubscription, compileMatcher, createTopicIndex, isPattern } from './topics.js';
+import {
+  assertSubscription,
+  compileMatcher,
+  createTopicIndex,
+  isPattern,
+  matchesTopic,
+} from './topics.js';
 
 function privateMatcher(grant: readonly string[] | 'all' | undefined): (topic: string) => boolean {
   if (grant === 'all') return () => true;
@@ -51,6 +58,9 @@ export function createHub(options: HubOptions = {}): Hub {
 
   const subscribers = new Map<string, Subscriber>();
   const directory = options.directory;
+  // The suffix tells apart hubs in one process (tests, an app embedding two).
+  const nodeId = options.nodeId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 4)}`;
+  directory?.attach?.(() => [...subscribers.values()].map((s) => clientInfo(s, nodeId)));
   const bySubject = new Map<string, Set<Subscriber>>();
   const index = createTopicIndex<Subscriber>();
   // Encoded once per event, shared by every subscriber and by replays of the same object.
@@ -130,8 +140,12 @@ export function createHub(options: HubOptions = {}): Hub {
   }
 
   function fanOut(event: StoredEvent): void {
-    const frame = frameOf(event);
     const to = event.to;
+    if (event.control === 'disconnect') {
+      if (to.kind === 'client') subscribers.get(to.clientId)?.stream.close('closed-by-server');
+      return;
+    }
+    const frame = frameOf(event);
     if (to.kind === 'client') {
       const subscriber = subscribers.get(to.clientId);
       if (subscriber !== undefined) send(subscriber, event, frame);
@@ -242,7 +256,7 @@ export function createHub(options: HubOptions = {}): Hub {
     if (result.ok) {
       const { stream } = subscriber;
       for (const event of result.events) {
-        if (!wants(subscriber, event)) continue;
+        if (event.control !== undefined || !wants(subscriber, event)) continue;
         const frame = frameOf(event);
         // A backlog may be far larger than the queue bound: write it at the client's pace.
         // Live events meanwhile are held, and bounded, as before.
@@ -331,7 +345,7 @@ export function createHub(options: HubOptions = {}): Hub {
         held: lastEventId ? [] : undefined,
         heldBytes: 0,
       };
-      if (stream.closed) return clientInfo(subscriber);
+      if (stream.closed) return clientInfo(subscriber, nodeId);
       subscribers.set(id, subscriber);
       for (const subscription of subscriber.subscriptions) index.add(subscription, subscriber);
       if (subscriber.subject !== undefined) {
@@ -343,7 +357,7 @@ export function createHub(options: HubOptions = {}): Hub {
         same.add(subscriber);
       }
       if (options.expiresAt !== undefined) closeAt(subscriber, options.expiresAt);
-      directory?.register(id);
+      directory?.register(clientInfo(subscriber, nodeId));
       announce(subscriber, 'join');
       counters.connectionsAccepted++;
       log.info(
@@ -363,7 +377,7 @@ export function createHub(options: HubOptions = {}): Hub {
         stream.write(encodeEvent({ event: 'connected', data: JSON.stringify({ clientId: id }) }));
       }
       if (lastEventId) await replay(subscriber, lastEventId);
-      return clientInfo(subscriber);
+      return clientInfo(subscriber, nodeId);
     },
 
     async publish(input) {
@@ -394,7 +408,7 @@ export function createHub(options: HubOptions = {}): Hub {
 
     client(clientId) {
       const subscriber = subscribers.get(clientId);
-      return subscriber === undefined ? undefined : clientInfo(subscriber);
+      return subscriber === undefined ? undefined : clientInfo(subscriber, nodeId);
     },
 
     clients(filter = {}) {
@@ -402,7 +416,7 @@ export function createHub(options: HubOptions = {}): Hub {
       const { topic } = filter;
       for (const subscriber of subscribers.values()) {
         if (topic === undefined || subscriber.matches(topic)) {
-          out.push(clientInfo(subscriber));
+          out.push(clientInfo(subscriber, nodeId));
         }
       }
       return out;
@@ -421,6 +435,30 @@ export function createHub(options: HubOptions = {}): Hub {
 
     topics() {
       return [...index.counts()].map(([topic, subscribers]) => ({ topic, subscribers }));
+    },
+
+    async listClients(filter = {}) {
+      if (directory?.list === undefined) return this.clients(filter);
+      const { topic } = filter;
+      const all = await directory.list();
+      return topic === undefined
+        ? all
+        : all.filter((c) => c.topics.some((subscription) => matchesTopic(subscription, topic)));
+    },
+
+    async findClient(clientId) {
+      const local = subscribers.get(clientId);
+      if (local !== undefined) return clientInfo(local, nodeId);
+      if (!(await directory?.has(clientId))) return undefined;
+      return (await directory?.list?.())?.find((c) => c.id === clientId);
+    },
+
+    async disconnectAnywhere(clientId) {
+      if (this.disconnect(clientId)) return true;
+      if (!(await directory?.has(clientId))) return false;
+      // An order through the bus: the node holding the client closes it.
+      await store({ to: { kind: 'client', clientId }, data: '', control: 'disconnect' });
+      return true;
     },
 
     disconnect(clientId) {

@@ -36,6 +36,8 @@ export interface ClientInfo {
   readonly remoteAddress: string;
   /** The user, when the app's auth named one. */
   readonly subject?: string | undefined;
+  /** The hub node holding the connection. */
+  readonly node: string;
   /** ISO 8601. */
   readonly connectedAt: string;
   readonly eventsSent: number;
@@ -52,13 +54,14 @@ export function rate(count: number, durationMs: number): number {
   return durationMs <= 0 ? 0 : Math.round((count / durationMs) * 100_000) / 100;
 }
 
-export function clientInfo(subscriber: Subscriber): ClientInfo {
+export function clientInfo(subscriber: Subscriber, node: string): ClientInfo {
   const durationMs = Date.now() - subscriber.connectedAt;
   return {
     id: subscriber.id,
     topics: subscriber.subscriptions,
     remoteAddress: subscriber.remoteAddress,
     subject: subscriber.subject,
+    node,
     connectedAt: new Date(subscriber.connectedAt).toISOString(),
     eventsSent: subscriber.eventsSent,
     bytesSent: subscriber.bytesSent,

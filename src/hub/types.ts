@@ -10,10 +10,14 @@ import type { ClientInfo } from './subscriber.js';
  * is accepted (and reaches it through the bus) while one to nobody still gets 404.
  */
 export interface ClientDirectory {
-  register(clientId: string): void;
+  register(client: ClientInfo): void;
   unregister(clientId: string): void;
   /** Whether some node has this client now. */
   has(clientId: string): Promise<boolean>;
+  /** Every node's clients, for `GET /clients` across the cluster. */
+  list?(): Promise<ClientInfo[]>;
+  /** Gives the directory this node's current clients, to answer other nodes. */
+  attach?(local: () => ClientInfo[]): void;
   close?(): Promise<void>;
 }
 
@@ -22,6 +26,8 @@ export interface HubOptions {
   readonly history?: HistoryStore | undefined;
   /** How events reach every node. Default: this process only. */
   readonly bus?: Bus | undefined;
+  /** Names this node in client lists. Default `<hostname>:<pid>:<4 random hex>`. */
+  readonly nodeId?: string | undefined;
   /** Clients on other nodes. Default: this node only. */
   readonly directory?: ClientDirectory | undefined;
   /** A heartbeat comment at least this often (ms) on an otherwise quiet stream. 0 turns them off. Default 15,000. */
@@ -140,6 +146,12 @@ export interface Hub {
   };
   /** Ends one connection; false if it was not connected. */
   disconnect(clientId: string): boolean;
+  /** Clients on every node (through the directory); this node's alone without one. */
+  listClients(filter?: { readonly topic?: string }): Promise<ClientInfo[]>;
+  /** One client on any node. */
+  findClient(clientId: string): Promise<ClientInfo | undefined>;
+  /** Ends a connection on whichever node holds it; false if none does. */
+  disconnectAnywhere(clientId: string): Promise<boolean>;
   stats(): HubStats;
   /**
    * Stops taking subscribers and closes every stream, in batches spread over `graceMs`, each

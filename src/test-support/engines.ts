@@ -145,6 +145,22 @@ export function engineContract(engine: EngineUnderTest, cleanups: Cleanups): voi
     await until(async () => (await push(clientId)).status === 200, 5000);
     await until(() => onB.messages().includes('just you'));
     expect((await push('no-such-client')).status).toBe(404);
+
+    // The client list and a disconnect work from any node too.
+    const onA = listen(`${a.url}/events?topic=u`);
+    cleanups.push(() => onA.close());
+    await until(() => onA.events.length === 1);
+    const listed = (await (await fetch(`${a.url}/clients`)).json()) as {
+      clients: { id: string; node: string; topics: string[] }[];
+    };
+    expect(listed.clients.map((c) => c.id)).toContain(clientId);
+    expect(new Set(listed.clients.map((c) => c.node)).size).toBe(2);
+    const one = await (await fetch(`${a.url}/clients/${clientId}`)).json();
+    expect(one).toMatchObject({ id: clientId, topics: ['t'] });
+    const filtered = await (await fetch(`${a.url}/clients?topic=u`)).json();
+    expect(filtered.clients).toHaveLength(1);
+    expect((await fetch(`${a.url}/clients/${clientId}`, { method: 'DELETE' })).status).toBe(200);
+    await until(() => b.hub.stats().connections === 0, 5000);
     onB.close();
     await until(async () => (await push(clientId)).status === 404, 5000);
   });

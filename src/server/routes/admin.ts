@@ -2,23 +2,23 @@ import { checkAdmin } from '../access.js';
 import { HttpError, sendJson } from '../errors.js';
 import type { RouteHandler } from './types.js';
 
-export const listClientsRoute: RouteHandler = (_req, res, { hub, url, access }) => {
+export const listClientsRoute: RouteHandler = async (_req, res, { hub, url, access }) => {
   checkAdmin(access, 'listing clients');
   const topic = url.searchParams.get('topic');
-  const clients = hub.clients(topic === null ? {} : { topic });
+  const clients = await hub.listClients(topic === null ? {} : { topic });
   sendJson(res, 200, { clients });
 };
 
-export const getClientRoute: RouteHandler = (_req, res, { hub, params, access }) => {
+export const getClientRoute: RouteHandler = async (_req, res, { hub, params, access }) => {
   checkAdmin(access, 'reading a client');
-  const client = hub.client(params[0]!);
+  const client = await hub.findClient(params[0]!);
   if (client === undefined) throw new HttpError(404, 'client_not_found', 'no such client');
   sendJson(res, 200, client);
 };
 
-export const deleteClientRoute: RouteHandler = (_req, res, { hub, params, access }) => {
+export const deleteClientRoute: RouteHandler = async (_req, res, { hub, params, access }) => {
   checkAdmin(access, 'disconnecting a client');
-  if (!hub.disconnect(params[0]!)) {
+  if (!(await hub.disconnectAnywhere(params[0]!))) {
     throw new HttpError(404, 'client_not_found', 'no such client');
   }
   sendJson(res, 200, { disconnected: params[0] });
