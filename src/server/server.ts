@@ -7,8 +7,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createServerAuthorize } from '../auth/server-auth.js';
 import type { Bus } from '../bus/index.js';
 import { createWorkerEngine } from '../engines/cluster.js';
-import { createNatsEngine } from '../engines/nats.js';
-import { createRedisEngine } from '../engines/redis.js';
 import { createMemoryHistory, type HistoryStore } from '../history/index.js';
 import type { ClientDirectory } from '../hub/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
@@ -183,10 +181,11 @@ async function startEngine(
     maxAgeMs: config.historyMaxAge * 1000,
     logger,
   };
+  // Loaded only when used: a memory hub never pays for the Redis or NATS clients.
   const engine =
     config.engine === 'redis'
-      ? createRedisEngine({ url: config.redisUrl, ...bounds })
-      : createNatsEngine({ url: config.natsUrl, ...bounds });
+      ? (await import('../engines/redis.js')).createRedisEngine({ url: config.redisUrl, ...bounds })
+      : (await import('../engines/nats.js')).createNatsEngine({ url: config.natsUrl, ...bounds });
   // Waiting on the first connection a little keeps a healthy start ready at once; past that
   // the hub serves as not ready and the engine keeps connecting in the background.
   const connecting = engine.connect().then(
