@@ -26,7 +26,8 @@ export interface RedisEngineOptions {
 // Ids are "<10 hex epoch>-<stream id>". The epoch lives in Redis: a Redis restarted without
 // persistence gets a new one, so ids from before can never be mistaken for current ones.
 const OUR_ID = /^([0-9a-f]{10})-(\d{1,20}-\d{1,20})$/;
-const CLIENT_TTL_MS = 30_000;
+// A crashed node's clients leave the directory (and presence lists) within this time.
+const CLIENT_TTL_MS = 15_000;
 
 /**
  * History and fan-out on one Redis Stream: every node appends with XADD and tails with

@@ -446,6 +446,19 @@ export function createHub(options: HubOptions = {}): Hub {
         : all.filter((c) => c.topics.some((subscription) => matchesTopic(subscription, topic)));
     },
 
+    async listMembers(topic) {
+      if (directory?.list === undefined) return this.members(topic);
+      const all = await directory.list();
+      return all
+        .filter((c) => c.topics.some((subscription) => matchesTopic(subscription, topic)))
+        .map((c) => ({
+          clientId: c.id,
+          subject: c.subject,
+          metadata: c.metadata,
+          connectedAt: c.connectedAt,
+        }));
+    },
+
     async findClient(clientId) {
       const local = subscribers.get(clientId);
       if (local !== undefined) return clientInfo(local, nodeId);

@@ -38,6 +38,8 @@ export interface ClientInfo {
   readonly subject?: string | undefined;
   /** The hub node holding the connection. */
   readonly node: string;
+  /** What presence shows of it (`?meta=`). */
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
   /** ISO 8601. */
   readonly connectedAt: string;
   readonly eventsSent: number;
@@ -62,6 +64,7 @@ export function clientInfo(subscriber: Subscriber, node: string): ClientInfo {
     remoteAddress: subscriber.remoteAddress,
     subject: subscriber.subject,
     node,
+    metadata: subscriber.metadata,
     connectedAt: new Date(subscriber.connectedAt).toISOString(),
     eventsSent: subscriber.eventsSent,
     bytesSent: subscriber.bytesSent,

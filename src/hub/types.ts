@@ -136,8 +136,10 @@ export interface Hub {
   clients(filter?: { readonly topic?: string }): ClientInfo[];
   /** Active subscriptions (topics and patterns) with subscriber counts. */
   topics(): { topic: string; subscribers: number }[];
-  /** Connections whose subscriptions match `topic`, for presence lists. */
+  /** Connections on this node whose subscriptions match `topic`, for presence lists. */
   members(topic: string): Member[];
+  /** The same on every node (through the directory). */
+  listMembers(topic: string): Promise<Member[]>;
   /** `ready`: taking subscribers and the engine behind history and bus is reachable. */
   health(): {
     readonly ready: boolean;

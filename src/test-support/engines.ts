@@ -238,11 +238,26 @@ export function engineContract(engine: EngineUnderTest, cleanups: Cleanups): voi
     for (let n = 1; n <= 10; n++) await publish(urlB, { topic: 't', data: String(n) });
     await until(() => seen.length === 10);
 
+    // Presence lists span nodes: a member on A is listed by B, until A dies.
+    const member = listen(
+      `${urlA}/events?topic=room/1&meta=${encodeURIComponent('{"name":"Ann"}')}`,
+    );
+    cleanups.push(() => member.close());
+    const roster = async () =>
+      (
+        (await (await fetch(`${urlB}/topics/room/1/subscribers`)).json()) as {
+          subscribers: { metadata?: { name: string } }[];
+        }
+      ).subscribers.map((m) => m.metadata?.name);
+    await until(async () => (await roster()).includes('Ann'), 10_000);
+
     a.child.kill('SIGKILL');
     target = urlB;
     for (let n = 11; n <= 20; n++) await publish(urlB, { topic: 't', data: String(n) });
     await until(() => seen.length === 20, 10_000);
     expect(seen).toEqual(sequence(1, 20));
+    member.close();
+    await until(async () => !(await roster()).includes('Ann'), 20_000);
   }, 40_000);
 }
 

@@ -22,8 +22,8 @@ export const metricsRoute: RouteHandler = async (_req, res, { access, metrics })
 };
 
 /** `GET /topics/{topic}/subscribers`: who is on a topic (presence). */
-export const membersRoute: RouteHandler = (_req, res, { hub, params, access }) => {
+export const membersRoute: RouteHandler = async (_req, res, { hub, params, access }) => {
   const topic = params[0]!;
   if (access?.admin !== true) checkTopicsAllowed(access, 'subscribe', [topic]);
-  sendJson(res, 200, { topic, subscribers: hub.members(topic) });
+  sendJson(res, 200, { topic, subscribers: await hub.listMembers(topic) });
 };
