@@ -1,9 +1,7 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnServe } from '../test-support/cli.js';
 import { listen, publish, rawSubscribe, until } from '../test-support/server.js';
 
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -13,34 +11,12 @@ async function serveWorkers(
   n: number,
   { files, extra = [] }: { files?: number; extra?: string[] } = {},
 ) {
-  const args = [
-    '--import',
-    'tsx',
-    main,
-    'serve',
-    '--port',
-    '0',
-    '--workers',
-    String(n),
-    '--log-level',
-    'info',
-    '--shutdown-grace',
-    '200',
-    ...extra,
-  ];
-  // prlimit caps the primary's open files; forked workers inherit the same cap, each.
-  const child: ChildProcessWithoutNullStreams =
-    files === undefined
-      ? spawn(process.execPath, args)
-      : spawn('prlimit', [`--nofile=${files}:${files}`, process.execPath, ...args]);
-  cleanups.push(() => child.kill('SIGKILL'));
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  child.stderr.resume();
-  await until(() => (out.match(/ssehub listening on/g) ?? []).length === n, 20_000);
-  const url = /"url":"([^"]+)"/.exec(out)![1]!;
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { child, url, out: () => out, exited };
+  const hub = spawnServe(['--workers', String(n), '--shutdown-grace', '200', ...extra], cleanups, {
+    files,
+  });
+  // Every worker says it listens; the primary does not.
+  await until(() => hub.listening() === n, 20_000);
+  return { ...hub, url: await hub.url };
 }
 
 /** The workers behind the port (pid → open streams), as seen from a few fresh connections. */

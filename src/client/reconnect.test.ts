@@ -1,8 +1,7 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../server/index.js';
+import { spawnServe } from '../test-support/cli.js';
 import { startScriptedServer, writeChunks } from '../test-support/scripted.js';
 import { publish, startTestServer, until } from '../test-support/server.js';
 import { connect } from './connect.js';
@@ -262,29 +261,7 @@ describe('status codes and bad responses', () => {
   });
 });
 
+/** A hub process on `port` (the later --port wins), with a short retry hint. */
 function spawnHub(port: string) {
-  const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [
-    '--import',
-    'tsx',
-    main,
-    'serve',
-    '--port',
-    port,
-    '--retry',
-    '20',
-    '--log-level',
-    'info',
-  ]);
-  cleanups.push(() => child.kill('SIGKILL'));
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.resume();
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const url = until(() => stdout.includes('"url"'), 10_000).then(
-    () => /"url":"([^"]+)"/.exec(stdout)?.[1] as string,
-  );
-  return { child, url, exited };
+  return spawnServe(['--port', port, '--retry', '20'], cleanups);
 }

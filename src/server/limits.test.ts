@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { connect as netConnect, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnServe } from '../test-support/cli.js';
 import { publish, rawSubscribe, startTestServer, until } from '../test-support/server.js';
 import type { RunningServer } from './index.js';
 
@@ -114,32 +113,13 @@ describe('slow headers', () => {
 
 describe('file descriptors', () => {
   it('keeps a reserve: a flood of subscribers gets 503 while publishing and health still work', async () => {
-    const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
     // A hub whose process may open only 200 files, 60 of them held back.
-    const child = spawn('prlimit', [
-      '--nofile=200:200',
-      process.execPath,
-      '--import',
-      'tsx',
-      main,
-      'serve',
-      '--port',
-      '0',
-      '--log-level',
-      'info',
-      '--fd-reserve',
-      '60',
-      '--max-connections-per-ip',
-      '0',
-      '--subscribe-rate',
-      '0',
-    ]);
-    cleanups.push(() => child.kill('SIGKILL'));
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr.resume();
-    await until(() => out.includes('"url"'), 15_000);
-    const url = /"url":"([^"]+)"/.exec(out)![1]!;
+    const hub = spawnServe(
+      ['--fd-reserve', '60', '--max-connections-per-ip', '0', '--subscribe-rate', '0'],
+      cleanups,
+      { files: 200 },
+    );
+    const url = await hub.url;
     const port = Number(new URL(url).port);
 
     const sockets: Socket[] = [];

@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { connect } from '../client/index.js';
 import type { RunningServer } from '../server/index.js';
+import { cliArgs, spawnServe } from './cli.js';
 import { listen, publish, startTestServer, until } from './server.js';
 
 export type Cleanups = (() => unknown)[];
@@ -221,8 +221,8 @@ export function engineContract(engine: EngineUnderTest, cleanups: Cleanups): voi
     const port = await freePort();
     await engine.start(port);
     const [a, b] = [
-      spawnNode(engine.flags(port), cleanups),
-      spawnNode(engine.flags(port), cleanups),
+      spawnServe(cliArgs(engine.flags(port)), cleanups),
+      spawnServe(cliArgs(engine.flags(port)), cleanups),
     ];
     const [urlA, urlB] = await Promise.all([a.url, b.url]);
     // What a load balancer does: send the client to a node that is up.
@@ -259,31 +259,4 @@ export function engineContract(engine: EngineUnderTest, cleanups: Cleanups): voi
     member.close();
     await until(async () => !(await roster()).includes('Ann'), 20_000);
   }, 40_000);
-}
-
-function spawnNode(flags: Record<string, unknown>, cleanups: Cleanups) {
-  const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-  const args = Object.entries(flags).flatMap(([key, value]) => [
-    `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
-    String(value),
-  ]);
-  const child: ChildProcess = spawn(process.execPath, [
-    '--import',
-    'tsx',
-    main,
-    'serve',
-    '--port',
-    '0',
-    '--log-level',
-    'info',
-    ...args,
-  ]);
-  cleanups.push(() => child.kill('SIGKILL'));
-  let out = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
-  child.stderr?.resume();
-  const url = until(() => /"url":"([^"]+)"/.test(out), 15_000).then(
-    () => /"url":"([^"]+)"/.exec(out)![1]!,
-  );
-  return { child, url };
 }
