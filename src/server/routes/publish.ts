@@ -1,3 +1,5 @@
+import type { StoredEvent } from '../../history/index.js';
+import type { EventFields, Hub } from '../../hub/index.js';
 import { checkPush, checkTopicsAllowed } from '../access.js';
 import { readFields } from '../body.js';
 import { sendJson } from '../errors.js';
@@ -17,22 +19,26 @@ export const publishRoute: RouteHandler = async (req, res, context) => {
   sendJson(res, 200, { id: event.id });
 };
 
+/** A push to one target named in the path: needs push rights, counts against the rate. */
+function pushRoute(
+  what: string,
+  send: (hub: Hub, target: string, fields: EventFields) => Promise<StoredEvent>,
+): RouteHandler {
+  return async (req, res, { hub, maxBodyBytes, params, access, limits }) => {
+    checkPush(access, what);
+    limits?.admitPublish(req, access);
+    const fields = toEventFields(await readFields(req, maxBodyBytes));
+    const event = await send(hub, params[0]!, fields);
+    sendJson(res, 200, { id: event.id });
+  };
+}
+
 /** `POST /clients/{id}/events`: one connection only. */
-export const sendToClientRoute: RouteHandler = async (req, res, context) => {
-  checkPush(context.access, 'pushing to one client');
-  context.limits?.admitPublish(req, context.access);
-  const { hub, maxBodyBytes, params } = context;
-  const body = await readFields(req, maxBodyBytes);
-  const event = await hub.sendToClient(params[0]!, toEventFields(body));
-  sendJson(res, 200, { id: event.id });
-};
+export const sendToClientRoute = pushRoute('pushing to one client', (hub, id, fields) =>
+  hub.sendToClient(id, fields),
+);
 
 /** `POST /users/{sub}/events`: every connection of one user. */
-export const sendToUserRoute: RouteHandler = async (req, res, context) => {
-  checkPush(context.access, 'pushing to a user');
-  context.limits?.admitPublish(req, context.access);
-  const { hub, maxBodyBytes, params } = context;
-  const body = await readFields(req, maxBodyBytes);
-  const event = await hub.sendToSubject(params[0]!, toEventFields(body));
-  sendJson(res, 200, { id: event.id });
-};
+export const sendToUserRoute = pushRoute('pushing to a user', (hub, sub, fields) =>
+  hub.sendToSubject(sub, fields),
+);
