@@ -9,11 +9,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import http from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openSubscribers, publishAll, sleep } from './load.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +28,6 @@ const M = Number(values.events);
 const payload = 'x'.repeat(Number(values.size));
 const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
 if (!existsSync(cli)) throw new Error('build first: npm run build');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children: ChildProcess[] = [];
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
@@ -112,69 +111,17 @@ async function measure(engine: string, nodes: number) {
     );
   }
   if (urls.some((u) => u === '')) throw new Error('a node did not start');
-  const received = new Array<number>(N).fill(0);
-  const subscribed = new Array<boolean>(N).fill(false);
-  const sockets: Socket[] = [];
-  for (let i = 0; i < N; i++) {
-    const { port } = new URL(urls[i % nodes]!);
-    const socket = connect(Number(port), '127.0.0.1');
-    let tail = '';
-    socket.setEncoding('latin1').on('data', (chunk: string) => {
-      const text = tail + chunk;
-      if (!subscribed[i] && text.includes('event: connected')) subscribed[i] = true;
-      for (let at = text.indexOf('data: x'); at !== -1; at = text.indexOf('data: x', at + 7))
-        received[i]!++;
-      tail = text.slice(-6);
-    });
-    socket.write(
-      'GET /events?topic=bench HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n',
-    );
-    sockets.push(socket);
-    if (i % 100 === 99) await sleep(5);
-  }
-  // Every subscription must be in place before the first publish, or it would miss events.
-  while (subscribed.includes(false)) await sleep(10);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  const { port } = new URL(urls[0]!);
-  const post = () =>
-    new Promise<void>((resolve, reject) => {
-      const req = http.request(
-        {
-          port,
-          path: '/publish',
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json' },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(JSON.stringify({ topic: 'bench', data: payload }));
-    });
+  const subscribers = await openSubscribers(
+    urls.map((u) => Number(new URL(u).port)),
+    N,
+    'bench',
+  );
   const t0 = performance.now();
-  for (let n = 0; n < M; n += 8)
-    await Promise.all(Array.from({ length: Math.min(8, M - n) }, post));
+  await publishAll(Number(new URL(urls[0]!).port), 'bench', M, () => payload);
   const published = performance.now();
-  const deadline = performance.now() + 120_000;
-  while (received.some((r) => r < M)) {
-    if (performance.now() > deadline) {
-      const short = received.filter((r) => r < M);
-      const metrics = await (await fetch(`${urls[0]}/metrics`)).text();
-      const slow = /ssehub_slow_consumer_disconnects_total (\d+)/.exec(metrics)?.[1];
-      throw new Error(
-        `${short.length} subscribers short, lowest at ${Math.min(...short)} of ${M}; slow-consumer disconnects: ${slow}`,
-      );
-    }
-    await sleep(5);
-  }
+  await subscribers.allReceived(M);
   const done = performance.now();
-  for (const s of sockets) s.destroy();
-  agent.destroy();
+  subscribers.close();
   for (const c of children.splice(0)) c.kill('SIGKILL');
   await sleep(200);
   return {

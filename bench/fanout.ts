@@ -8,9 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
+import { openSubscribers, publishAll, sleep } from './load.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +33,6 @@ const ticks = () => {
 };
 const rss = () =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) * 1024;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const server = spawn(
   process.execPath,
@@ -76,65 +74,17 @@ const port = await new Promise<number>((resolve) => {
 await sleep(200);
 const rssBefore = rss();
 
-// Each subscriber counts "data: " occurrences, carrying a 5-byte tail across chunk boundaries.
-const received = new Array<number>(N).fill(0);
-const lastAt = new Array<number>(N).fill(0);
-const sockets: Socket[] = [];
-for (let i = 0; i < N; i++) {
-  const socket = connect(port, '127.0.0.1');
-  let tail = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => {
-    const text = tail + chunk;
-    let at = text.indexOf('data: ');
-    while (at !== -1) {
-      received[i]!++;
-      at = text.indexOf('data: ', at + 6);
-    }
-    lastAt[i] = performance.now();
-    tail = text.slice(-5);
-  });
-  socket.write('GET /events?topic=bench HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
-  sockets.push(socket);
-  if (i % 200 === 199) await sleep(10);
-}
-// "connected" events carry data too; wait for all of them, then zero the counters.
-while (received.some((r) => r < 1)) await sleep(20);
+const subscribers = await openSubscribers([port], N, 'bench');
 await sleep(300);
 const idlePerConnection = (rss() - rssBefore) / N;
-received.fill(0);
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 const payload = 'x'.repeat(SIZE);
-const post = (n: number) =>
-  new Promise<void>((resolve, reject) => {
-    const body = JSON.stringify({ topic: 'bench', data: `${n} ${payload}` });
-    const req = http.request(
-      {
-        port,
-        path: '/publish',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json' },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-
 const cpu0 = ticks();
 const t0 = performance.now();
-for (let n = 0; n < M; n += 8)
-  await Promise.all(Array.from({ length: Math.min(8, M - n) }, (_, k) => post(n + k)));
+await publishAll(port, 'bench', M, (n) => `${n} ${payload}`);
 const published = performance.now();
-while (received.some((r) => r < M)) await sleep(5);
-const done = Math.max(...lastAt);
+await subscribers.allReceived(M);
+const done = Math.max(...subscribers.lastAt);
 const cpu = ticks() - cpu0;
 const deliveries = N * M;
 const result = {
@@ -149,6 +99,5 @@ const result = {
 };
 if (values.json) console.log(JSON.stringify(result));
 else console.table(result);
-for (const s of sockets) s.destroy();
-agent.destroy();
+subscribers.close();
 server.kill('SIGTERM');
