@@ -8,10 +8,9 @@ import {
   SignJWT,
   UnsecuredJWT,
 } from 'jose';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { connect, type SseClient } from '../client/index.js';
-import type { RunningServer } from '../server/index.js';
-import { startTestServer, until } from '../test-support/server.js';
+import { startTestServer, testHubs, until } from '../test-support/server.js';
 import { createJwtVerifier } from './jwt.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
@@ -19,16 +18,7 @@ const ADMIN = 'admin-token-0123456789';
 const PUBLISHER = 'publish-key-0123456789';
 const now = () => Math.floor(Date.now() / 1000);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function hub(flags: Record<string, unknown>): Promise<RunningServer> {
-  const running = await startTestServer(flags);
-  cleanups.push(() => running.close());
-  return running;
-}
+const { cleanups, hub } = testHubs();
 
 function hs(claims: JWTPayload, alg = 'HS256', secret = SECRET) {
   return new SignJWT(claims)

@@ -1,22 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../test-support/browser.js';
 import { bundleClient } from '../test-support/client-bundle.js';
-import { startTestServer, until } from '../test-support/server.js';
-import type { RunningServer } from './index.js';
+import { testHubs, until } from '../test-support/server.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function hub(flags: Record<string, unknown> = {}): Promise<RunningServer> {
-  const running = await startTestServer(flags);
-  cleanups.push(() => running.close());
-  return running;
-}
+const { cleanups, hub } = testHubs();
 
 const preflight = (url: string, origin: string, headers = 'authorization, content-type') =>
   fetch(url, {

@@ -1,20 +1,11 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { SignJWT } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnServe } from '../test-support/cli.js';
-import { publish, rawSubscribe, startTestServer, until } from '../test-support/server.js';
+import { publish, rawSubscribe, testHubs, until } from '../test-support/server.js';
 import type { RunningServer } from './index.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function hub(flags: Record<string, unknown>): Promise<RunningServer> {
-  const running = await startTestServer(flags);
-  cleanups.push(() => running.close());
-  return running;
-}
+const { cleanups, hub } = testHubs();
 
 async function open(running: RunningServer, path = '/events?topic=t', headers = {}) {
   const raw = await rawSubscribe(running.port, path, headers);

@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from '../client/index.js';
-import { listen, publish, rawSubscribe, startTestServer, until } from '../test-support/server.js';
-import type { RunningServer } from './index.js';
+import {
+  listen,
+  publish,
+  rawSubscribe,
+  startTestServer,
+  testHubs,
+  until,
+} from '../test-support/server.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function hub(flags: Record<string, unknown> = {}): Promise<RunningServer> {
-  const running = await startTestServer(flags);
-  cleanups.push(() => running.close());
-  return running;
-}
+const { cleanups, hub } = testHubs();
 
 /** One sample from Prometheus text: `name{labels} value`. */
 function sample(text: string, name: string, labels = ''): number | undefined {

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { EventSource } from 'eventsource';
+import { afterEach } from 'vitest';
 import { silentLogger } from '../hub/logger.js';
 import { loadConfig, type RunningServer, startServer } from '../server/index.js';
 
@@ -110,4 +111,21 @@ function dechunk(raw: string): string {
     body += chunk.subarray(0, size).toString();
     rest = chunk.subarray(size + 2).toString();
   }
+}
+
+/**
+ * Cleanups run after each test, newest first, and a `hub(flags)` that starts a test server
+ * closed with them: the preamble most integration test files share.
+ */
+export function testHubs() {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  async function hub(flags: Record<string, unknown> = {}): Promise<RunningServer> {
+    const running = await startTestServer(flags);
+    cleanups.push(() => running.close());
+    return running;
+  }
+  return { cleanups, hub };
 }
