@@ -3,6 +3,8 @@ import { createByteParser, type ParsedEvent } from '../protocol/parse.js';
 import { backoffDelay, parseRetryAfter } from './backoff.js';
 import { SseClientError, SseHttpError, SseJsonError } from './errors.js';
 import { createListeners } from './listeners.js';
+import { checkDurations } from './options.js';
+import { bodyStart, discard, resetReason } from './response.js';
 import {
   CLOSED,
   CONNECTING,
@@ -24,8 +26,6 @@ type Outcome =
       readonly healthy: boolean;
       readonly retryAfterMs?: number | undefined;
     };
-
-const ERROR_BODY_CHARS = 1024;
 
 /**
  * Opens an SSE stream over `fetch` and keeps it open: reconnects with backoff, resumes with
@@ -314,64 +314,4 @@ export function connect<M extends EventMap = Record<string, string>>(
       return listeners.iterate(close) as AsyncIterator<EventOf<M>>;
     },
   };
-}
-
-/** A typo'd option fails at once, not as a tight loop or a timer that never fires. */
-function checkDurations(options: ConnectOptions): void {
-  const durations: Record<string, number | undefined> = {
-    watchdogMs: options.watchdogMs,
-    'reconnect.initialDelayMs': options.reconnect?.initialDelayMs,
-    'reconnect.maxDelayMs': options.reconnect?.maxDelayMs,
-    'reconnect.minDelayMs': options.reconnect?.minDelayMs,
-    'reconnect.healthyAfterMs': options.reconnect?.healthyAfterMs,
-  };
-  for (const [name, value] of Object.entries(durations)) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      throw new RangeError(`ssehub/client: ${name} must be a finite number ≥ 0, got ${value}`);
-    }
-  }
-  const retries = options.reconnect?.maxRetries;
-  if (retries !== undefined && !(retries >= 0)) {
-    throw new RangeError(`ssehub/client: reconnect.maxRetries must be ≥ 0, got ${retries}`);
-  }
-}
-
-/** The hub sends `{"reason":"…"}`; any other server's reset data is passed on as it is. */
-function resetReason(data: string): string {
-  try {
-    const parsed: unknown = JSON.parse(data);
-    if (typeof parsed === 'object' && parsed !== null && 'reason' in parsed) {
-      return String(parsed.reason);
-    }
-  } catch {
-    // Not JSON: the data itself is the reason.
-  }
-  return data;
-}
-
-/** The start of an error body: enough for the message, without waiting on an endless one. */
-async function bodyStart(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < ERROR_BODY_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-    await reader.cancel();
-  } catch {
-    // Whatever arrived is still worth showing.
-  }
-  return text.slice(0, ERROR_BODY_CHARS);
-}
-
-async function discard(response: Response): Promise<void> {
-  try {
-    await response.body?.cancel();
-  } catch {
-    // Nothing more is wanted from it.
-  }
 }
