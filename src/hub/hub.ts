@@ -5,23 +5,18 @@ import {
   createMemoryHistory,
   DuplicateEventIdError,
   type EventInput,
-  type HistoryStore,
   type StoredEvent,
 } from '../history/index.js';
 import { encodeEvent } from '../protocol/index.js';
 import { type CloseReason, createFrame, type Frame, openSseStream } from '../stream/index.js';
+import { clusterView } from './cluster-view.js';
 import { HubError } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
 import { silentLogger } from './logger.js';
 import { checkFields, checkTopics } from './publish-input.js';
+import { createReplay } from './replay.js';
 import { type ClientInfo, clientInfo, memberOf, rate, type Subscriber } from './subscriber.js';
-import {
-  assertSubscription,
-  compileMatcher,
-  createTopicIndex,
-  isPattern,
-  matchesTopic,
-} from './topics.js';
+import { assertSubscription, compileMatcher, createTopicIndex, isPattern } from './topics.js';
 
 function privateMatcher(grant: readonly string[] | 'all' | undefined): (topic: string) => boolean {
   if (grant === 'all') return () => true;
@@ -237,54 +232,16 @@ export function createHub(options: HubOptions = {}): Hub {
     subscriber.expiry.unref();
   }
 
-  async function replay(subscriber: Subscriber, lastEventId: string): Promise<void> {
-    let result: Awaited<ReturnType<HistoryStore['readAfter']>>;
-    try {
-      result = await history.readAfter(lastEventId);
-    } catch (error) {
-      // The stream is open already; ending it makes the client retry with the same id later,
-      // which is better than carrying on with a gap it would never learn of.
-      log.warn({ err: error, clientId: subscriber.id }, 'history unreadable: resume postponed');
-      subscriber.stream.close('error');
-      return;
-    }
-    if (subscriber.stream.closed) return;
-    // Events published after we started holding may also be in the history we just read;
-    // they are written once, in history order. Live events keep being held until the end.
-    const held = subscriber.held ?? [];
-    const replayed = new Set<string>();
-    if (result.ok) {
-      const { stream } = subscriber;
-      for (const event of result.events) {
-        if (event.control !== undefined || !wants(subscriber, event)) continue;
-        const frame = frameOf(event);
-        // A backlog may be far larger than the queue bound: write it at the client's pace.
-        // Live events meanwhile are held, and bounded, as before.
-        while (!stream.closed && stream.queuedBytes + frame.bytes.length > maxQueueBytes) {
-          await stream.drained();
-        }
-        if (stream.closed) return;
-        replayed.add(event.id);
-        write(subscriber, frame);
-        counters.eventsReplayed++;
-      }
-    } else {
-      counters.resetsSent++;
-      // No id line on the reset itself; the id-only block after it moves the client's
-      // Last-Event-ID to the present, so its next reconnect resumes instead of resetting again.
-      subscriber.stream.write(
-        encodeEvent({ event: 'reset', data: JSON.stringify({ reason: result.reason }) }) +
-          encodeEvent({ id: result.head }),
-      );
-      log.debug({ clientId: subscriber.id, reason: result.reason }, 'resume impossible: reset');
-    }
-    if (subscriber.stream.closed) return;
-    subscriber.held = undefined;
-    subscriber.heldBytes = 0;
-    for (const { event, frame } of held) {
-      if (!replayed.has(event.id)) write(subscriber, frame);
-    }
-  }
+  const replay = createReplay({
+    history,
+    log,
+    maxQueueBytes,
+    wants,
+    frameOf,
+    write,
+    replayed: () => counters.eventsReplayed++,
+    reset: () => counters.resetsSent++,
+  });
 
   async function store(input: EventInput): Promise<StoredEvent> {
     if (closed) throw new HubError('shutting_down', 'the hub is closed');
@@ -302,7 +259,19 @@ export function createHub(options: HubOptions = {}): Hub {
     return event;
   }
 
-  return {
+  const hub: Hub = {
+    ...clusterView({
+      directory,
+      local: {
+        clients: (filter) => hub.clients(filter),
+        members: (topic) => hub.members(topic),
+        client: (clientId) => hub.client(clientId),
+        disconnect: (clientId) => hub.disconnect(clientId),
+      },
+      // An order through the bus: the node holding the client closes it.
+      orderDisconnect: (clientId) =>
+        store({ to: { kind: 'client', clientId }, data: '', control: 'disconnect' }).then(() => {}),
+    }),
     async subscribe(req, res, { topics, headers, ...options }) {
       const header = req.headers['last-event-id'];
       const lastEventId = options.lastEventId ?? (typeof header === 'string' ? header : undefined);
@@ -437,43 +406,6 @@ export function createHub(options: HubOptions = {}): Hub {
       return [...index.counts()].map(([topic, subscribers]) => ({ topic, subscribers }));
     },
 
-    async listClients(filter = {}) {
-      if (directory?.list === undefined) return this.clients(filter);
-      const { topic } = filter;
-      const all = await directory.list();
-      return topic === undefined
-        ? all
-        : all.filter((c) => c.topics.some((subscription) => matchesTopic(subscription, topic)));
-    },
-
-    async listMembers(topic) {
-      if (directory?.list === undefined) return this.members(topic);
-      const all = await directory.list();
-      return all
-        .filter((c) => c.topics.some((subscription) => matchesTopic(subscription, topic)))
-        .map((c) => ({
-          clientId: c.id,
-          subject: c.subject,
-          metadata: c.metadata,
-          connectedAt: c.connectedAt,
-        }));
-    },
-
-    async findClient(clientId) {
-      const local = subscribers.get(clientId);
-      if (local !== undefined) return clientInfo(local, nodeId);
-      if (!(await directory?.has(clientId))) return undefined;
-      return (await directory?.list?.())?.find((c) => c.id === clientId);
-    },
-
-    async disconnectAnywhere(clientId) {
-      if (this.disconnect(clientId)) return true;
-      if (!(await directory?.has(clientId))) return false;
-      // An order through the bus: the node holding the client closes it.
-      await store({ to: { kind: 'client', clientId }, data: '', control: 'disconnect' });
-      return true;
-    },
-
     disconnect(clientId) {
       const subscriber = subscribers.get(clientId);
       if (subscriber === undefined) return false;
@@ -508,4 +440,5 @@ export function createHub(options: HubOptions = {}): Hub {
       await history.close();
     },
   };
+  return hub;
 }
