@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  binaryAvailable,
   type Cleanups,
   engineContract,
   freePort,
@@ -13,7 +14,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('--engine nats', () => {
+describe.skipIf(!binaryAvailable('nats-server'))('--engine nats', () => {
   // One store directory per port: a restart on the same port finds its stream again.
   const dirs = new Map<number, string>();
   engineContract(
@@ -33,7 +34,7 @@ describe('--engine nats', () => {
   );
 });
 
-describe('--engine nats, the store lost', () => {
+describe.skipIf(!binaryAvailable('nats-server'))('--engine nats, the store lost', () => {
   it('a NATS back without its stream starts a new epoch: live delivery goes on, old ids reset', async () => {
     const port = await freePort();
     const first = await startNats(port, newStoreDir(), cleanups);

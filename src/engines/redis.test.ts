@@ -1,12 +1,17 @@
 import { afterEach, describe } from 'vitest';
-import { type Cleanups, engineContract, startRedis } from '../test-support/engines.js';
+import {
+  binaryAvailable,
+  type Cleanups,
+  engineContract,
+  startRedis,
+} from '../test-support/engines.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('--engine redis', () => {
+describe.skipIf(!binaryAvailable('redis-server'))('--engine redis', () => {
   engineContract(
     {
       start: (port) => startRedis(port, cleanups),

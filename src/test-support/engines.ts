@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,19 @@ import { cliArgs, spawnServe } from './cli.js';
 import { listen, publish, startTestServer, until } from './server.js';
 
 export type Cleanups = (() => unknown)[];
+
+/**
+ * Whether a server binary for the engine tests is installed. Where it is missing those tests
+ * skip, so `npm test` passes on a bare machine; CI sets SSEHUB_REQUIRE_ENGINES=1 so that there
+ * they can never skip silently.
+ */
+export function binaryAvailable(name: string): boolean {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+  if (!found && process.env.SSEHUB_REQUIRE_ENGINES === '1') {
+    throw new Error(`SSEHUB_REQUIRE_ENGINES=1 but ${name} is not on PATH`);
+  }
+  return found;
+}
 
 export async function freePort(): Promise<number> {
   const server = createServer();
