@@ -299,7 +299,7 @@ export function createHub(options: HubOptions = {}): Hub {
         id,
         subscriptions,
         matches: compileMatcher(subscriptions),
-        remoteAddress: req.socket.remoteAddress ?? '',
+        remoteAddress: options.remoteAddress ?? req.socket.remoteAddress ?? '',
         subject: options.subject,
         metadata: options.metadata,
         requestId: options.requestId,

@@ -78,6 +78,8 @@ export interface SubscribeOptions {
   readonly privateTopics?: readonly string[] | 'all' | undefined;
   /** Close the stream at this time (ms since the epoch), e.g. when its token expires. */
   readonly expiresAt?: number | undefined;
+  /** The client's address when a proxy stands between (default: the socket's peer). */
+  readonly remoteAddress?: string | undefined;
   /** The HTTP request's id, so the stream's open and close logs can be matched to it. */
   readonly requestId?: string | undefined;
   /** Shown to others in presence events and member lists (e.g. a display name). */

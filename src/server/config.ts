@@ -44,6 +44,7 @@ export interface ServerConfig {
   readonly subscribeRate: number;
   readonly publishRate: number;
   readonly fdReserve: number;
+  readonly trustProxy: number;
   readonly headersTimeout: number;
   readonly logFormat: 'auto' | 'json' | 'pretty';
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

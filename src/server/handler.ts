@@ -4,6 +4,7 @@ import { type Hub, HubError, type Logger } from '../hub/index.js';
 import { silentLogger } from '../hub/logger.js';
 import type { HttpRequest, HttpResponse } from '../stream/index.js';
 import { type Authorize, accessOf } from './access.js';
+import { clientAddress } from './client-address.js';
 import { createCors } from './cors.js';
 import { HttpError, sendError } from './errors.js';
 import type { Limits } from './limits.js';
@@ -78,6 +79,8 @@ export interface HandlerOptions {
   readonly page?: boolean | undefined;
   /** Origins allowed cross-origin (see `createCors`). Default none: same-origin only. */
   readonly corsOrigins?: readonly string[] | undefined;
+  /** Proxies in front whose X-Forwarded-For is believed for client addresses. Default 0. */
+  readonly trustProxy?: number | undefined;
   /** Connection and rate limits (`createLimits`). Default none. */
   readonly limits?: Limits | undefined;
   /** Serves `GET /metrics` and counts refused streams (`createMetrics`). Default none. */
@@ -168,6 +171,7 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
       limits: options.limits,
       metrics: options.metrics,
       requestId,
+      remoteAddress: clientAddress(req, options.trustProxy ?? 0),
     });
   }
 

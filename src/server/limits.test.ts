@@ -30,6 +30,33 @@ describe('connection limits', () => {
     expect(running.limits.stats().rejected.per_ip).toBe(1);
   });
 
+  it('behind a trusted proxy, per IP means per forwarded client', async () => {
+    const direct = await hub({ maxConnectionsPerIp: 1 });
+    // Not trusted: X-Forwarded-For is the client's word, and both come from 127.0.0.1.
+    expect(
+      (await open(direct, '/events?topic=t', { 'x-forwarded-for': '203.0.113.1' })).status,
+    ).toBe(200);
+    expect(
+      (await open(direct, '/events?topic=t', { 'x-forwarded-for': '203.0.113.2' })).status,
+    ).toBe(429);
+
+    const proxied = await hub({ maxConnectionsPerIp: 1, trustProxy: 1 });
+    const first = await open(proxied, '/events?topic=t', { 'x-forwarded-for': '203.0.113.1' });
+    expect(first.status).toBe(200);
+    expect(
+      (await open(proxied, '/events?topic=t', { 'x-forwarded-for': '203.0.113.2' })).status,
+    ).toBe(200);
+    // A spoofed entry to the left does not make a new client.
+    const spoof = { 'x-forwarded-for': '9.9.9.9, 203.0.113.1' };
+    expect((await open(proxied, '/events?topic=t', spoof)).status).toBe(429);
+    expect(
+      proxied.hub
+        .clients()
+        .map((c) => c.remoteAddress)
+        .sort(),
+    ).toEqual(['203.0.113.1', '203.0.113.2']);
+  });
+
   it('per user: counted by token subject', async () => {
     const secret = 'a-test-secret-that-is-at-least-32-bytes-long';
     const running = await hub({ jwtSecret: secret, maxConnectionsPerSubject: 1 });

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { HttpRequest, HttpResponse } from '../stream/index.js';
+import type { HttpResponse } from '../stream/index.js';
 import type { Access } from './access.js';
 import { HttpError } from './errors.js';
 
@@ -103,8 +103,8 @@ export function createLimits(options: LimitOptions = {}) {
      * Admits a new stream or throws HttpError 429/503 with Retry-After. The count is released
      * when the response closes, whatever happens after.
      */
-    admitStream(req: HttpRequest, res: HttpResponse, access: Access | undefined): void {
-      const ip = req.socket.remoteAddress ?? '';
+    admitStream(res: HttpResponse, access: Access | undefined, address: string): void {
+      const ip = address;
       const subject = access?.subject;
       const max = options.maxConnections ?? 0;
       if (max > 0 && open >= max) {
@@ -144,10 +144,10 @@ export function createLimits(options: LimitOptions = {}) {
     },
 
     /** Admits one publish (or push) or throws HttpError 429 with Retry-After. */
-    admitPublish(req: HttpRequest, access: Access | undefined): void {
+    admitPublish(access: Access | undefined, address: string): void {
       const rate = options.publishRate ?? 0;
       if (rate <= 0) return;
-      const key = access?.subject ?? `ip:${req.socket.remoteAddress ?? ''}`;
+      const key = access?.subject ?? `ip:${address}`;
       const wait = take(publishBuckets, key, rate);
       if (wait > 0) throw refuse('publish_rate', 429, `at most ${rate} publishes per second`, wait);
     },

@@ -84,6 +84,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     page: true,
     authorize,
     corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
     limits,
   });
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined;

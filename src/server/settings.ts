@@ -285,6 +285,13 @@ export const SETTINGS = {
     arg: 'n',
     description: 'file descriptors kept free for publishers and health checks',
   },
+  trustProxy: {
+    schema: int(0, 10),
+    default: 0,
+    arg: 'hops',
+    description:
+      'proxies in front whose X-Forwarded-For is believed, for per-IP limits and client addresses',
+  },
   headersTimeout: {
     schema: int(1, 600),
     default: 10,

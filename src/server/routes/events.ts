@@ -20,11 +20,12 @@ export const subscribeRoute: RouteHandler = async (req, res, context) => {
   // no topic in the URL at all.
   const topics = requested.length === 0 && access ? (access.subscribe ?? []) : requested;
   checkTopicsAllowed(access, 'subscribe', topics);
-  limits?.admitStream(req, res, access);
+  limits?.admitStream(res, access, context.remoteAddress);
   const metadata = metadataOf(url.searchParams.get('meta'));
   await hub.subscribe(req, res, {
     metadata,
     requestId,
+    remoteAddress: context.remoteAddress,
     topics,
     lastEventId,
     subject: access?.subject,

@@ -9,7 +9,7 @@ import type { RouteHandler } from './types.js';
 /** `POST /publish`: JSON or form; replies with the assigned id. */
 export const publishRoute: RouteHandler = async (req, res, context) => {
   const { hub, maxBodyBytes, access } = context;
-  context.limits?.admitPublish(req, access);
+  context.limits?.admitPublish(access, context.remoteAddress);
   const body = await readFields(req, maxBodyBytes);
   const input = toPublishInput(body);
   if (input.broadcast) checkPush(access, 'broadcast');
@@ -24,9 +24,9 @@ function pushRoute(
   what: string,
   send: (hub: Hub, target: string, fields: EventFields) => Promise<StoredEvent>,
 ): RouteHandler {
-  return async (req, res, { hub, maxBodyBytes, params, access, limits }) => {
+  return async (req, res, { hub, maxBodyBytes, params, access, limits, remoteAddress }) => {
     checkPush(access, what);
-    limits?.admitPublish(req, access);
+    limits?.admitPublish(access, remoteAddress);
     const fields = toEventFields(await readFields(req, maxBodyBytes));
     const event = await send(hub, params[0]!, fields);
     sendJson(res, 200, { id: event.id });

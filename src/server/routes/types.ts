@@ -19,6 +19,8 @@ export interface RouteContext {
   readonly metrics: Metrics | undefined;
   /** This request's id (also in the `X-Request-Id` response header and its log lines). */
   readonly requestId: string;
+  /** The client's address (through trusted proxies). */
+  readonly remoteAddress: string;
 }
 
 export type RouteHandler = (
