@@ -18,9 +18,15 @@ import { createReplay } from './replay.js';
 import { type ClientInfo, clientInfo, memberOf, rate, type Subscriber } from './subscriber.js';
 import { assertSubscription, compileMatcher, createTopicIndex, isPattern } from './topics.js';
 
+// Shared by every subscriber that needs no state of its own: tens of thousands of idle
+// connections should not each carry a copy.
+const ALWAYS = () => true;
+const NEVER = () => false;
+const NONE: readonly string[] = Object.freeze([]);
+
 function privateMatcher(grant: readonly string[] | 'all' | undefined): (topic: string) => boolean {
-  if (grant === 'all') return () => true;
-  if (grant === undefined || grant.length === 0) return () => false;
+  if (grant === 'all') return ALWAYS;
+  if (grant === undefined || grant.length === 0) return NEVER;
   return compileMatcher(grant);
 }
 
@@ -303,7 +309,10 @@ export function createHub(options: HubOptions = {}): Hub {
         subject: options.subject,
         metadata: options.metadata,
         requestId: options.requestId,
-        presenceTopics: subscriptions.filter((t) => !isPattern(t) && announcesPresence(t)),
+        presenceTopics:
+          presence.length === 0
+            ? NONE
+            : subscriptions.filter((t) => !isPattern(t) && announcesPresence(t)),
         mayReceivePrivate: privateMatcher(options.privateTopics),
         expiry: undefined,
         connectedAt: Date.now(),
