@@ -98,13 +98,20 @@ export function createRedisEngine(options: RedisEngineOptions) {
         const claimed = await cmd.set(pidKey, 'pending', 'PX', maxAgeMs, 'NX');
         if (claimed === null) throw new DuplicateEventIdError(input.id!);
       }
-      const results = await cmd
-        .multi()
-        .xadd(key, 'MAXLEN', '~', String(Math.max(1, maxEvents)), '*', 'e', JSON.stringify(input))
-        .xtrim(key, 'MINID', '~', String(Date.now() - maxAgeMs))
-        .exec();
-      const streamId = results?.[0]?.[1];
-      if (typeof streamId !== 'string') throw new Error('redis XADD returned no id');
+      let streamId: unknown;
+      try {
+        const results = await cmd
+          .multi()
+          .xadd(key, 'MAXLEN', '~', String(Math.max(1, maxEvents)), '*', 'e', JSON.stringify(input))
+          .xtrim(key, 'MINID', '~', String(Date.now() - maxAgeMs))
+          .exec();
+        streamId = results?.[0]?.[1];
+        if (typeof streamId !== 'string') throw new Error('redis XADD returned no id');
+      } catch (error) {
+        // Not stored: free the id, so the publisher's retry is not refused as a duplicate.
+        if (pidKey !== undefined) await cmd.del(pidKey).catch(() => {});
+        throw error;
+      }
       if (pidKey !== undefined) await cmd.set(pidKey, streamId, 'PX', maxAgeMs);
       return {
         ...input,
