@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSubscribers, publishAll, sleep } from './load.js';
+import { BENCH_HUB_FLAGS, openSubscribers, publishAll, sleep } from './load.js';
 
 const { values } = parseArgs({
   options: {
@@ -97,12 +97,7 @@ async function measure(engine: string, nodes: number) {
           '--log-format',
           'json',
           ...flags,
-          '--max-connections-per-ip',
-          '0',
-          '--subscribe-rate',
-          '0',
-          '--publish-rate',
-          '0',
+          ...BENCH_HUB_FLAGS,
           '--history-size',
           String(M),
         ],

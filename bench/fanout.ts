@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openSubscribers, publishAll, sleep } from './load.js';
+import { BENCH_HUB_FLAGS, openSubscribers, publishAll, sleep } from './load.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,13 +46,7 @@ const server = spawn(
     'info',
     '--history-size',
     '1000',
-    // Every subscriber comes from this one address, at full speed: per-IP limits would refuse it.
-    '--max-connections-per-ip',
-    '0',
-    '--subscribe-rate',
-    '0',
-    '--publish-rate',
-    '0',
+    ...BENCH_HUB_FLAGS,
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],

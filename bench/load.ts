@@ -2,6 +2,19 @@
 import http from 'node:http';
 import { connect, type Socket } from 'node:net';
 
+/**
+ * What every benchmarked hub runs with beyond its defaults: all subscribers come from one
+ * address at full speed, which per-IP and rate limits exist to refuse.
+ */
+export const BENCH_HUB_FLAGS = [
+  '--max-connections-per-ip',
+  '0',
+  '--subscribe-rate',
+  '0',
+  '--publish-rate',
+  '0',
+] as const;
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
