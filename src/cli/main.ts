@@ -5,6 +5,7 @@ import { CliError, EXIT } from './exit-codes.js';
 import { registerPublish } from './publish.js';
 import { registerServe } from './serve.js';
 import { registerSubscribe } from './subscribe.js';
+import { registerTail } from './tail.js';
 
 const program = new Command('ssehub')
   .description('Real-time push hub over Server-Sent Events')
@@ -13,6 +14,7 @@ const program = new Command('ssehub')
 registerServe(program);
 registerPublish(program);
 registerSubscribe(program);
+registerTail(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,36 +1,16 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { CliError, EXIT } from './exit-codes.js';
+import { publishEvent, targetOf, tokenOption } from './hub-request.js';
 
 interface PublishFlags {
   url: string;
+  token?: string;
   topic: string[];
   event?: string;
   id?: string;
   retry?: string;
   data?: string;
-}
-
-async function post(url: string, body: Record<string, unknown>): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(new URL('/publish', url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch (error) {
-    throw new CliError(`cannot reach ${url}: ${(error as Error).cause ?? error}`, EXIT.failed);
-  }
-  const reply = (await res.json().catch(() => ({}))) as {
-    id?: string;
-    error?: { code: string; message: string };
-  };
-  if (!res.ok) {
-    const why = reply.error ? `${reply.error.code}: ${reply.error.message}` : res.statusText;
-    throw new CliError(`publish failed (${res.status}) ${why}`, EXIT.failed);
-  }
-  return reply.id ?? '';
 }
 
 export function registerPublish(program: Command): void {
@@ -42,6 +22,7 @@ export function registerPublish(program: Command): void {
       ...prev,
       v,
     ])
+    .option(...tokenOption)
     .option('--event <type>', 'event type')
     .option('--id <id>', 'event id (default: assigned by the hub)')
     .option('--retry <ms>', 'retry hint for clients')
@@ -50,13 +31,14 @@ export function registerPublish(program: Command): void {
       if (flags.retry !== undefined && !/^[0-9]+$/.test(flags.retry)) {
         throw new CliError('--retry must be a non-negative integer', EXIT.usage);
       }
+      const target = targetOf(flags);
       const fields = {
         topics: flags.topic,
         event: flags.event,
         retry: flags.retry === undefined ? undefined : Number(flags.retry),
       };
       if (flags.data !== undefined) {
-        const id = await post(flags.url, {
+        const id = await publishEvent(target, {
           ...fields,
           data: flags.data,
           id: flags.id,
@@ -69,7 +51,7 @@ export function registerPublish(program: Command): void {
       }
       // One event per line, in order: `tail -f app.log | ssehub publish --topic logs`.
       for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-        process.stdout.write(`${await post(flags.url, { ...fields, data: line })}\n`);
+        process.stdout.write(`${await publishEvent(target, { ...fields, data: line })}\n`);
       }
     });
 }
