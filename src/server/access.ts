@@ -32,13 +32,13 @@ export interface Access {
 }
 
 /**
- * Decides per request. Return the caller's `Access`, or `false` to refuse with 401. Throwing
- * `HttpError` answers with its status. Without a hook every request may do everything, as on
- * a hub that listens on loopback only.
+ * Decides per request. Return the caller's `Access`, `true` to allow everything (as with no
+ * hook), or `false` to refuse with 401. Throwing `HttpError` answers with its status. Without a
+ * hook every request may do everything, as on a hub that listens on loopback only.
  */
 export type Authorize = (
   req: HttpRequest,
-) => Access | false | undefined | Promise<Access | false | undefined>;
+) => Access | boolean | undefined | Promise<Access | boolean | undefined>;
 
 /** Unrestricted: what a request may do when there is no hook. */
 export const FULL_ACCESS = undefined;
@@ -49,6 +49,7 @@ export async function accessOf(
 ): Promise<Access | undefined> {
   if (authorize === undefined) return FULL_ACCESS;
   const access = await authorize(req);
+  if (access === true) return FULL_ACCESS;
   if (!access) throw new HttpError(401, 'unauthorized', 'authentication required');
   return access;
 }

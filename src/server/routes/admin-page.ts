@@ -1,58 +1,19 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createEventStream } from '../../stream/index.js';
 import { checkAdmin } from '../access.js';
 import { HttpError } from '../errors.js';
+import { createStaticFiles, PACKAGE_ROOT, packageDir, serveFile } from '../static-files.js';
 import type { RouteHandler } from './types.js';
 
-// Three levels up from src/server/routes or dist/server/routes is the package root.
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const page = join(root, 'web/admin');
+const page = join(PACKAGE_ROOT, 'web/admin');
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
-
-/**
- * Every file the admin page may load, by URL path, found once at start: a request can only
- * name one of these, so no path ever reaches the file system.
- */
-function assetFiles(): Map<string, string> {
-  const files = new Map<string, string>();
-  const add = (dir: string, prefix: string) => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      if (/^[\w.-]+\.(js|css)$/.test(name) && !name.includes('.test.')) {
-        files.set(`${prefix}${name}`, join(dir, name));
-      }
-    }
-  };
-  add(page, '');
-  // The page talks to the hub with ssehub/client: the built ES modules, as they are.
-  add(join(root, 'dist/client'), 'client/');
-  add(join(root, 'dist/protocol'), 'protocol/');
-  const uplot = dirname(createRequire(import.meta.url).resolve('uplot/package.json'));
-  add(join(uplot, 'dist'), 'vendor/');
-  return files;
-}
-
-let assets: Map<string, string> | undefined;
-
-function serveFile(res: Parameters<RouteHandler>[1], path: string): void {
-  const body = readFileSync(path);
-  const type = TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream';
-  res.writeHead(200, {
-    'content-type': type,
-    'content-length': String(body.length),
-    'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(body);
-}
+// The page talks to the hub with ssehub/client: the built ES modules, as they are.
+const assets = createStaticFiles(() => [
+  { dir: page, prefix: '' },
+  { dir: join(PACKAGE_ROOT, 'dist/client'), prefix: 'client/' },
+  { dir: join(PACKAGE_ROOT, 'dist/protocol'), prefix: 'protocol/' },
+  { dir: join(packageDir('uplot'), 'dist'), prefix: 'vendor/' },
+]);
 
 /** `GET /admin`: the page. It holds no data; everything it shows needs the admin token. */
 export const adminPageRoute: RouteHandler = (_req, res) => {
@@ -62,13 +23,10 @@ export const adminPageRoute: RouteHandler = (_req, res) => {
 };
 
 export const adminAssetRoute: RouteHandler = (_req, res, { params }) => {
-  assets ??= assetFiles();
-  const file = assets.get(params[0]!);
-  if (file === undefined) {
+  if (!assets.serve(res, params[0]!)) {
     const hint = params[0]!.startsWith('client/') ? ' (run npm run build)' : '';
     throw new HttpError(404, 'not_found', `no admin asset ${params[0]}${hint}`);
   }
-  serveFile(res, file);
 };
 
 /**
