@@ -320,7 +320,8 @@ export function createHub(options: HubOptions = {}): Hub {
         eventsSent: 0,
         bytesSent: 0,
         stamp: 0,
-        held: lastEventId ? [] : undefined,
+        // Live events wait while history is read (for a resume, or for the start position).
+        held: [],
         heldBytes: 0,
       };
       if (stream.closed) return clientInfo(subscriber, nodeId);
@@ -350,11 +351,12 @@ export function createHub(options: HubOptions = {}): Hub {
         'stream opened',
       );
 
-      if (connectedEvent) {
-        // No id: this must not move the client's Last-Event-ID.
-        stream.write(encodeEvent({ event: 'connected', data: JSON.stringify({ clientId: id }) }));
+      const greeting = connectedEvent ? JSON.stringify({ clientId: id }) : undefined;
+      if (lastEventId && greeting !== undefined) {
+        // No id: this must not move a resuming client's Last-Event-ID.
+        stream.write(encodeEvent({ event: 'connected', data: greeting }));
       }
-      if (lastEventId) await replay(subscriber, lastEventId);
+      await replay(subscriber, lastEventId, lastEventId ? undefined : greeting);
       return clientInfo(subscriber, nodeId);
     },
 

@@ -7,6 +7,12 @@ import type { Subscriber } from './subscriber.js';
 /**
  * Resume after `Last-Event-ID`: replays what the subscriber missed from history, or sends
  * `reset`, then releases the live events held meanwhile, so the seam has no gap and no repeat.
+ *
+ * A fresh subscriber (no id) is told the newest position instead, as the id of its `connected`
+ * event (or of an id-only block): its `Last-Event-ID` then points at where it joined, so a drop
+ * before its first event resumes from there rather than missing what came in between. The
+ * `connected` event carries it because some clients (the `eventsource` package) skip id-only
+ * blocks, which the spec and browsers honour.
  */
 export function createReplay(deps: {
   history: HistoryStore;
@@ -21,7 +27,42 @@ export function createReplay(deps: {
   reset(): void;
 }) {
   const { history, log, maxQueueBytes, wants, frameOf, write, replayed, reset } = deps;
-  return async function replay(subscriber: Subscriber, lastEventId: string): Promise<void> {
+  async function position(subscriber: Subscriber, greeting: string | undefined): Promise<void> {
+    let head: string | undefined;
+    try {
+      // No id is '' : every store answers it with the newest position.
+      const result = await history.readAfter('');
+      if (!result.ok) head = result.head;
+    } catch (error) {
+      // Live events still flow; only a resume before the first event is not covered.
+      log.warn({ err: error, clientId: subscriber.id }, 'history unreadable: no start position');
+    }
+    if (subscriber.stream.closed) return;
+    if (greeting !== undefined || head !== undefined) {
+      subscriber.stream.write(
+        encodeEvent({ event: greeting && 'connected', data: greeting, id: head }),
+      );
+    }
+    release(subscriber, new Set());
+  }
+
+  /** Writes the live events held during the read, except those the read already sent. */
+  function release(subscriber: Subscriber, sent: ReadonlySet<string>): void {
+    const held = subscriber.held ?? [];
+    subscriber.held = undefined;
+    subscriber.heldBytes = 0;
+    for (const { event, frame } of held) {
+      if (!sent.has(event.id)) write(subscriber, frame);
+    }
+  }
+
+  /** `greeting`: the data of the `connected` event a fresh subscriber gets, if any. */
+  return async function replay(
+    subscriber: Subscriber,
+    lastEventId: string | undefined,
+    greeting?: string,
+  ): Promise<void> {
+    if (!lastEventId) return position(subscriber, greeting);
     let result: Awaited<ReturnType<HistoryStore['readAfter']>>;
     try {
       result = await history.readAfter(lastEventId);
@@ -35,7 +76,6 @@ export function createReplay(deps: {
     if (subscriber.stream.closed) return;
     // Events published after we started holding may also be in the history we just read;
     // they are written once, in history order. Live events keep being held until the end.
-    const held = subscriber.held ?? [];
     const sent = new Set<string>();
     if (result.ok) {
       const { stream } = subscriber;
@@ -63,10 +103,6 @@ export function createReplay(deps: {
       log.debug({ clientId: subscriber.id, reason: result.reason }, 'resume impossible: reset');
     }
     if (subscriber.stream.closed) return;
-    subscriber.held = undefined;
-    subscriber.heldBytes = 0;
-    for (const { event, frame } of held) {
-      if (!sent.has(event.id)) write(subscriber, frame);
-    }
+    release(subscriber, sent);
   };
 }

@@ -19,6 +19,22 @@ const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
 describe('resume with Last-Event-ID', () => {
+  it('a client cut before its first event resumes from where it joined', async () => {
+    server = await startTestServer({ retry: 5 });
+    const s = server;
+    await publish(s.url, { topic: 'quiet', data: 'before it joined' });
+    const l = sub(`${s.url}/events?topic=quiet`);
+    await until(() => s.hub.clients().length === 1);
+    // Let the start position reach the client before cutting it.
+    await new Promise((r) => setTimeout(r, 50));
+    s.hub.disconnect(s.hub.clients()[0]!.id);
+    await publish(s.url, { topic: 'quiet', data: 'while it was away' });
+    await until(() => l.messages().length === 1);
+    expect(l.messages()).toEqual(['while it was away']);
+    expect(l.events.filter((e) => e.type === 'reset')).toEqual([]);
+    expect(s.hub.stats().eventsReplayed).toBe(1);
+  });
+
   it('loses and repeats nothing while the server keeps cutting the client mid-stream', async () => {
     server = await startTestServer({ retry: 5 });
     const s = server;

@@ -141,6 +141,28 @@ export function engineContract(engine: EngineUnderTest, cleanups: Cleanups): voi
     expect(onC.events.filter((e) => e.type === 'reset')).toEqual([]);
   });
 
+  it('a client cut before its first event resumes from where it joined, on another node', async () => {
+    const port = await freePort();
+    await engine.start(port);
+    const [a, b] = [await node(port), await node(port)];
+    await publish(a.url, { topic: 't', data: 'before it joined' });
+    const first = connect(`${b.url}/events?topic=t`);
+    cleanups.push(() => first.close());
+    // The id-only block after `connected` is the position it joined at.
+    await until(() => first.lastEventId !== '');
+    first.close();
+    await publish(a.url, { topic: 't', data: 'while it was away' });
+    const again = connect(`${a.url}/events?topic=t`, { lastEventId: first.lastEventId });
+    cleanups.push(() => again.close());
+    const got: string[] = [];
+    again.on('message', (e) => got.push(e.data));
+    again.on('reset', (e) => got.push(`reset ${e.data}`));
+    await until(() => got.length === 1);
+    await publish(b.url, { topic: 't', data: 'live' });
+    await until(() => got.length === 2);
+    expect(got).toEqual(['while it was away', 'live']);
+  });
+
   it('a push to a client reaches it on whichever node holds it; an unknown client is 404', async () => {
     const port = await freePort();
     await engine.start(port);
