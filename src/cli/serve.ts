@@ -15,7 +15,7 @@ import { runPrimary } from './primary.js';
 export function registerServe(program: Command): void {
   const serve = program
     .command('serve')
-    .description('run the hub: SSE at /events, publish API at /publish, demo page at /')
+    .description('run the hub: SSE at /events, publish API at /publish, demo apps at /')
     .option('--config <file>', 'JSON config file (keys are the camelCase setting names)');
   for (const [key, setting] of Object.entries(SETTINGS) as [
     SettingKey,

@@ -100,10 +100,8 @@ describe('HTTP API errors', () => {
     expect(server.hub.stats().connections).toBe(0);
   });
 
-  it('serves the demo page and a health check', async () => {
-    const page = await fetch(`${server.url}/`);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    expect(await page.text()).toContain('EventSource');
+  it('serves a health check, and no demo pages unless asked', async () => {
+    expect((await fetch(`${server.url}/`)).status).toBe(404);
     expect((await call('GET', '/healthz')).json).toEqual({
       status: 'ok',
       connections: 0,

@@ -22,6 +22,8 @@ export interface ServerConfig {
   readonly maxTopicLength: number;
   readonly connectedEvent: boolean;
   readonly compression: 'off' | 'auto' | 'gzip' | 'br';
+  /** Unset: on when no auth is configured. */
+  readonly demos?: boolean;
   readonly shutdownGrace: number;
   readonly tlsCert?: string;
   readonly tlsKey?: string;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { type Hub, HubError, type Logger } from '../hub/index.js';
 import { silentLogger } from '../hub/logger.js';
 import type { HttpRequest, HttpResponse } from '../stream/index.js';
@@ -21,16 +20,6 @@ import { subscribeRoute } from './routes/events.js';
 import { membersRoute, metricsRoute, readyRoute } from './routes/ops.js';
 import { publishRoute, sendToClientRoute, sendToUserRoute } from './routes/publish.js';
 import type { RouteHandler } from './routes/types.js';
-
-const indexPage = readFileSync(new URL('../../web/index.html', import.meta.url));
-
-const pageRoute: RouteHandler = (_req, res) => {
-  res.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': String(indexPage.length),
-  });
-  res.end(indexPage);
-};
 
 type Methods = Partial<Record<'GET' | 'POST' | 'DELETE', RouteHandler>>;
 interface Route {
@@ -62,7 +51,6 @@ const ADMIN: readonly Route[] = [
   { pattern: /^\/admin\/stream$/, methods: { GET: adminStreamRoute } },
   { pattern: /^\/admin\/assets\/(.+)$/, methods: { GET: adminAssetRoute }, open: true },
 ];
-const PAGE: Route = { pattern: /^\/$/, methods: { GET: pageRoute }, open: true };
 
 export interface HandlerOptions {
   /**
@@ -75,8 +63,6 @@ export interface HandlerOptions {
   readonly logger?: Logger | undefined;
   /** The app's auth: who the caller is and which topics it may use. See `Access`. */
   readonly authorize?: Authorize | undefined;
-  /** Serve the demo page at `/`. Default false; the standalone server turns it on. */
-  readonly page?: boolean | undefined;
   /** Origins allowed cross-origin (see `createCors`). Default none: same-origin only. */
   readonly corsOrigins?: readonly string[] | undefined;
   /** Proxies in front whose X-Forwarded-For is believed for client addresses. Default 0. */
@@ -105,7 +91,7 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
   const prefix = normalizePrefix(options.prefix);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = options.logger ?? silentLogger;
-  const routes = [...(options.page ? [PAGE] : []), ...API, ...(options.adminPage ? ADMIN : [])];
+  const routes = [...API, ...(options.adminPage ? ADMIN : [])];
   // Requests for a stream, so a refusal can be counted as a refused connection.
   const streamRequests = new WeakSet<HttpRequest>();
   const requestIds = new WeakMap<HttpRequest, string>();

@@ -6,12 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createServerAuthorize } from '../auth/server-auth.js';
 import type { Bus } from '../bus/index.js';
+import { createDemo } from '../demo/routes.js';
 import { createWorkerEngine } from '../engines/cluster.js';
 import { createMemoryHistory, type HistoryStore } from '../history/index.js';
 import type { ClientDirectory } from '../hub/index.js';
 import { createHub, type Hub, type Logger } from '../hub/index.js';
 import type { CompressionOption } from '../stream/index.js';
-import type { ServerConfig } from './config.js';
+import { authConfigured, type ServerConfig } from './config.js';
 import { createHandler } from './handler.js';
 import { createLimits, type Limits } from './limits.js';
 import { createMetrics } from './metrics.js';
@@ -35,10 +36,12 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const metrics = createMetrics();
   const engine = await startEngine(config, logger);
+  const demos = config.demos ?? !authConfigured(config);
   const hub = createHub({
     ...engine,
     onFanOut: metrics.observeFanOut,
-    presence: config.presenceTopics,
+    // The chat demo lists who is in each room.
+    presence: demos ? [...config.presenceTopics, 'chat/**'] : config.presenceTopics,
     heartbeatMs: config.heartbeat * 1000,
     retryMs: config.retry,
     maxQueueBytes: config.maxQueueBytes,
@@ -61,6 +64,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     publishKey: config.publishKey,
     publicTopics: config.publicTopics,
   });
+  const demo = demos
+    ? createDemo({
+        hub,
+        logger,
+        signIn: authorize === undefined,
+      })
+    : undefined;
   if (authorize === undefined) {
     logger.warn(
       { host: config.host },
@@ -81,12 +91,17 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     adminPage: true,
     maxBodyBytes: config.maxBodyBytes,
     logger,
-    page: true,
-    authorize,
+    authorize: authorize ?? demo?.authorize,
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     limits,
   });
+  const handler = demo
+    ? (
+        req: http.IncomingMessage | http2.Http2ServerRequest,
+        res: http.ServerResponse | http2.Http2ServerResponse,
+      ) => demo.handle(req, res, () => void router(req, res))
+    : router;
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined;
   const sessions = new Set<http2.ServerHttp2Session>();
   const server = tls
@@ -96,11 +111,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           key: readFileSync(config.tlsKey!),
           allowHTTP1: true,
         },
-        router,
+        handler,
       )
     : // Node checks header timeouts on this interval (30 s by default), which would let a
       // slow-header client hold its socket for up to 30 s past --headers-timeout.
-      http.createServer({ connectionsCheckingInterval: 1000 }, router);
+      http.createServer({ connectionsCheckingInterval: 1000 }, handler);
   // Slow-header clients (slowloris) are cut after this; an open stream is not affected.
   if (server instanceof http.Server) server.headersTimeout = config.headersTimeout * 1000;
   if (tls) {
@@ -124,6 +139,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   let closing: Promise<void> | undefined;
   async function shutdown(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    demo?.close();
     await hub.close({ graceMs: config.shutdownGrace });
     limits.close();
     for (const session of sessions) session.close();

@@ -159,6 +159,12 @@ export const SETTINGS = {
     description:
       'compress streams for clients that accept it: off, auto (br, else gzip), gzip or br',
   },
+  demos: {
+    schema: bool,
+    description:
+      'serve the demo apps at / (chat, dashboard, log tail, AI, notifications) and their feeds ' +
+      '(default: on when no auth is configured)',
+  },
   shutdownGrace: {
     schema: int(0, 600_000),
     default: 5000,

@@ -6,7 +6,9 @@ import { loadConfig, type RunningServer, startServer } from '../server/index.js'
 
 /** A real hub server on a free port, silent, with any setting overridden. */
 export async function startTestServer(flags: Record<string, unknown> = {}): Promise<RunningServer> {
-  const config = loadConfig({ flags: { port: 0, logLevel: 'silent', shutdownGrace: 0, ...flags } });
+  const config = loadConfig({
+    flags: { port: 0, logLevel: 'silent', shutdownGrace: 0, demos: false, ...flags },
+  });
   return startServer(config, silentLogger);
 }
 
