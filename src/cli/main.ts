@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/index.js';
+import { registerBench } from './bench.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { registerPublish } from './publish.js';
 import { registerServe } from './serve.js';
@@ -15,6 +16,7 @@ registerServe(program);
 registerPublish(program);
 registerSubscribe(program);
 registerTail(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);
