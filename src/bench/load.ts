@@ -6,8 +6,6 @@ import type { Command, Report } from './subscriber-worker.js';
 
 /** Sockets per load process: one process may hold 20,000 files here, with room to spare. */
 export const PER_PROCESS = 14_000;
-/** Source addresses: each gives the ephemeral port range again, for 100k+ connections. */
-const ADDRESSES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`);
 
 const worker = [
   fileURLToPath(new URL('./subscriber-worker.js', import.meta.url)),
@@ -26,7 +24,14 @@ export interface Deliveries {
  * Subscribers spread over as many load processes as their number needs. Each process reports
  * its open sockets and deliveries every 500 ms; `status()` sums the latest reports.
  */
-export async function openLoad(port: number, paths: readonly string[]) {
+export async function openLoad(
+  port: number,
+  hosts: readonly string[],
+  paths: readonly string[],
+  onProgress?: (open: number) => void,
+  /** New connections per second, over all load processes. */
+  connectRate = 5000,
+) {
   const count = Math.max(1, Math.ceil(paths.length / PER_PROCESS));
   const children: ChildProcess[] = [];
   const latest: { open: number; received: number }[] = [];
@@ -38,7 +43,10 @@ export async function openLoad(port: number, paths: readonly string[]) {
     });
     latest.push({ open: 0, received: 0 });
     child.on('message', (report: Report) => {
-      if (report.type === 'progress') latest[i] = { open: report.open, received: report.received };
+      if (report.type === 'progress') {
+        latest[i] = { open: report.open, received: report.received };
+        onProgress?.(latest.reduce((n, l) => n + l.open, 0));
+      }
       const wait = waiting.get(child);
       if (wait !== undefined && wait.type === report.type) {
         waiting.delete(child);
@@ -69,8 +77,10 @@ export async function openLoad(port: number, paths: readonly string[]) {
             type: 'open',
             port,
             paths: paths.slice(i * share, (i + 1) * share),
-            addresses: ADDRESSES,
-            perTick: 100,
+            hosts,
+            // Faster than the target accepts overflows its accept queue (SYN cookies, then
+            // resets), which measures the kernel and the load, not the server.
+            perTick: Math.max(1, Math.round(connectRate / 100 / count)),
           } satisfies Command);
         }),
     ),

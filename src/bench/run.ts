@@ -57,6 +57,10 @@ export async function runBench(options: {
   scenarios: readonly Scenario[];
   workers: number;
   profileDir?: string | undefined;
+  /** Targets take connections on 127.0.0.1–8 (for more than ~28k subscribers). */
+  wide?: boolean | undefined;
+  /** New connections per second the load opens. Default 5,000. */
+  connectRate?: number | undefined;
   progress: (line: string) => void;
 }): Promise<BenchResult> {
   const results: BenchResult['results'] = [];
@@ -76,11 +80,13 @@ export async function runBench(options: {
       const running = await target.start({
         workers: options.workers,
         profileDir: options.profileDir,
+        wide: options.wide,
       });
       const label = `${name} ${scenario.name}`;
       try {
         const figures = await scenario.run({
           target: running,
+          connectRate: options.connectRate,
           progress: (line) => options.progress(`${label}: ${line}`),
         });
         results.push({ target: name, scenario: scenario.name, figures });

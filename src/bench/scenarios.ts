@@ -5,6 +5,8 @@ import type { RunningTarget } from './targets.js';
 
 export interface ScenarioContext {
   readonly target: RunningTarget;
+  /** New connections per second the load opens. */
+  readonly connectRate?: number | undefined;
   /** A status line for a person watching; called about once a second. */
   readonly progress: (line: string) => void;
 }
@@ -41,13 +43,21 @@ async function connect(context: ScenarioContext, paths: readonly string[]): Prom
   const { target, progress } = context;
   const started = Date.now();
   let load: Load | undefined;
+  let open = 0;
   const timer = setInterval(() => {
-    progress(
-      `connecting ${paths.length} subscribers… ${((Date.now() - started) / 1000).toFixed(0)} s`,
-    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    progress(`${open} of ${paths.length} subscribers open after ${seconds} s`);
   }, 1000);
   try {
-    load = await openLoad(target.port, paths);
+    load = await openLoad(
+      target.port,
+      target.hosts,
+      paths,
+      (n) => {
+        open = n;
+      },
+      context.connectRate,
+    );
   } finally {
     clearInterval(timer);
   }

@@ -126,7 +126,10 @@ export function createDeliveryLog() {
         return true;
       },
       failed(why: string) {
+        // The first few reasons are enough to tell a limit from a bug.
         if (failures.length < 5) failures.push(why);
+        if (failures.length === 1 && why !== failures[0]) return;
+        if (failures.length <= 3) process.stderr.write(`bench subscriber: ${why}\n`);
       },
     } satisfies DeliverySink,
     snapshot() {

@@ -11,8 +11,12 @@ export type Command =
       readonly port: number;
       /** One request path per subscriber. */
       readonly paths: readonly string[];
-      /** Source addresses, used in turn: each has its own ~28k ephemeral ports. */
-      readonly addresses: readonly string[];
+      /**
+       * Addresses of the target, used in turn. The kernel picks a source port per destination,
+       * so each address gives the ~28k ephemeral ports again (binding a source address would
+       * not: its port is chosen before the destination is known).
+       */
+      readonly hosts: readonly string[];
       /** Connections started per 10 ms, so the target's accept queue is not overrun. */
       readonly perTick: number;
     }
@@ -35,42 +39,56 @@ export type Report =
       readonly failures: readonly string[];
     };
 
+type Subscriber = { socket: Socket; counter: SseCounter; path: string };
+
 const log = createDeliveryLog();
-let subscribers: { socket: Socket; counter: SseCounter; path: string }[] = [];
+let subscribers: Subscriber[] = [];
 let opening: Extract<Command, { type: 'open' }> | undefined;
 const send = (report: Report) => process.send?.(report);
 const received = () => subscribers.reduce((n, s) => n + s.counter.received, 0);
 const openCount = () => subscribers.reduce((n, s) => n + (s.counter.open ? 1 : 0), 0);
 
-function subscribe(
-  i: number,
-  path: string,
-  lastId?: string,
-): { socket: Socket; counter: SseCounter; path: string } {
+function subscribe(i: number, path: string, lastId?: string, attempt = 0): Subscriber {
   const command = opening!;
   const socket = connect({
     port: command.port,
-    host: '127.0.0.1',
-    localAddress: command.addresses[i % command.addresses.length],
+    host: command.hosts[i % command.hosts.length],
   });
   const counter = new SseCounter(log.sink);
   if (lastId) counter.lastId = lastId;
   socket.setEncoding('latin1');
   socket.on('data', (chunk: string) => counter.push(chunk));
-  socket.on('error', (error) => log.sink.failed(error.message));
+  socket.on('error', (error) => {
+    // Refused or reset before the response began (an overloaded accept queue does that):
+    // try again, backing off, as EventSource would; `openAll` gives up at its deadline.
+    if (!counter.open) {
+      if (process.env.SSEHUB_BENCH_DEBUG)
+        process.stderr.write(`retry ${attempt}: ${error.message}\n`);
+      const delay = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random());
+      setTimeout(() => {
+        if (subscribers[i] === entry) subscribers[i] = subscribe(i, path, lastId, attempt + 1);
+      }, delay);
+      return;
+    }
+    log.sink.failed(error.message);
+  });
   const resume = lastId ? `Last-Event-ID: ${lastId}\r\n` : '';
   socket.write(`GET ${path} HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n${resume}\r\n`);
-  return { socket, counter, path };
+  const entry: Subscriber = { socket, counter, path };
+  return entry;
 }
 
-async function openAll(paths: readonly string[], lastIds?: readonly string[]): Promise<void> {
-  const perTick = opening!.perTick;
-  const out: typeof subscribers = [];
+async function openAll(
+  paths: readonly string[],
+  lastIds?: readonly string[],
+  perTick = opening!.perTick,
+): Promise<void> {
+  // Filled in place, so a retry can replace its own slot.
+  subscribers = [];
   for (let i = 0; i < paths.length; i++) {
-    out.push(subscribe(i, paths[i]!, lastIds?.[i]));
+    subscribers[i] = subscribe(i, paths[i]!, lastIds?.[i]);
     if (i % perTick === perTick - 1) await new Promise((r) => setTimeout(r, 10));
   }
-  subscribers = out;
   const deadline = Date.now() + 120_000;
   while (openCount() < paths.length && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 export interface StartOptions {
   /** Processes for `ssehub-workers`. */
   readonly workers: number;
+  /** Take connections on 127.0.0.1–8, for more than ~28k connections from one machine. */
+  readonly wide?: boolean | undefined;
   /** Write V8 CPU profiles of ssehub's processes here (`--cpu-prof`). */
   readonly profileDir?: string | undefined;
 }
@@ -18,6 +20,8 @@ export interface StartOptions {
 export interface RunningTarget {
   readonly name: string;
   readonly port: number;
+  /** Addresses it takes connections on; more than one lets a load hold 100k+ connections. */
+  readonly hosts: readonly string[];
   /** The root process; its descendants count too. */
   readonly pid: number;
   subscribePath(topic: string): string;
@@ -45,6 +49,7 @@ const script = (name: string) => {
   )!;
   return file.endsWith('.ts') ? ['--import', 'tsx', file] : [file];
 };
+const WIDE = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`);
 const NCHAN_MODULE = '/usr/lib/nginx/modules/ngx_nchan_module.so';
 
 export async function freePort(): Promise<number> {
@@ -128,6 +133,7 @@ function nodeHub(
       return {
         name,
         port,
+        hosts: ['127.0.0.1'],
         pid: child.pid!,
         resumes: false,
         subscribePath: (topic) => `/events?topic=${encodeURIComponent(topic)}`,
@@ -159,6 +165,8 @@ function ssehub(mode: 'single' | 'workers'): Target {
         '--log-level',
         'warn',
         '--no-demos',
+        // All loopback addresses, for the 8 destinations of a 100k load; no auth, so say so.
+        ...(options.wide ? ['--host', '0.0.0.0', '--insecure'] : []),
         // One machine's load generator: every connection comes from loopback, at full speed.
         '--max-connections-per-ip',
         '0',
@@ -182,6 +190,7 @@ function ssehub(mode: 'single' | 'workers'): Target {
       return {
         name,
         port,
+        hosts: options.wide ? WIDE : ['127.0.0.1'],
         pid: child.pid!,
         resumes: true,
         subscribePath: (topic) => `/events?topic=${encodeURIComponent(topic)}`,
@@ -201,7 +210,7 @@ const nchan: Target = {
     if (!existsSync(NCHAN_MODULE)) return 'libnginx-mod-nchan not installed';
     return undefined;
   },
-  async start() {
+  async start(options) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'ssehub-bench-nchan-'));
     mkdirSync(join(dir, 'logs'));
@@ -221,7 +230,7 @@ http {
 ${temp}
   nchan_shared_memory_size 512M;
   server {
-    listen 127.0.0.1:${port} reuseport;
+${WIDE.map((h) => `    listen ${h}:${port};`).join('\n')}
     location = /sub {
       nchan_subscriber eventsource;
       nchan_channel_id $arg_id;
@@ -246,6 +255,7 @@ ${temp}
     return {
       name: 'nchan',
       port,
+      hosts: options.wide ? WIDE : ['127.0.0.1'],
       pid: child.pid!,
       resumes: true,
       subscribePath: (topic) => `/sub?id=${encodeURIComponent(topic)}`,

@@ -13,6 +13,7 @@ interface BenchFlags {
   rate: string;
   size: string;
   workers: string;
+  connectRate: string;
   storm?: string;
   json?: string;
   profile?: string;
@@ -52,6 +53,11 @@ export function registerBench(program: Command): void {
     )
     .option('--size <bytes>', 'event data size', '100')
     .option('--workers <n>', 'processes for ssehub-workers', '2')
+    .option(
+      '--connect-rate <per-second>',
+      'new subscriber connections per second (lower it for 100k: accepts go through one process)',
+      '5000',
+    )
     .option('--json <file>', 'also write the results as JSON')
     .option('--profile <dir>', "write V8 CPU profiles of ssehub's processes into this folder")
     .option('--quick', 'a seconds-long smoke run (what CI runs)')
@@ -106,6 +112,9 @@ export function registerBench(program: Command): void {
         scenarios,
         workers: positive(flags.workers, '--workers'),
         profileDir: flags.profile,
+        connectRate: positive(flags.connectRate, '--connect-rate'),
+        // One destination address gives ~28k ephemeral ports; past that, spread over eight.
+        wide: flags.subscribers !== undefined && Number(flags.subscribers) > 20_000,
         progress: (line) => {
           // At most a line a second while waiting; every line that says something ended.
           if (/done|failed|skipped/.test(line) || Date.now() - last >= 1000) {

@@ -127,7 +127,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    // A deep accept queue absorbs reconnect storms (every client of a restarted node at once);
+    // Node's default of 511 overflows into SYN cookies and resets. The kernel caps it at
+    // net.core.somaxconn.
+    server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
