@@ -99,8 +99,11 @@ export interface DeliverySink {
   failed(why: string): void;
 }
 
-/** Per bench event: deliveries, first and last arrival (µs); and every delivery's latency. */
-export function createDeliveryLog() {
+/**
+ * Per bench event: deliveries, first and last arrival (µs); and every delivery's latency.
+ * `report` hears the first few failures as they happen.
+ */
+export function createDeliveryLog(report?: (why: string) => void) {
   const events = new Map<number, [count: number, first: number, last: number]>();
   let latency = newHistogram();
   let other = 0;
@@ -127,9 +130,9 @@ export function createDeliveryLog() {
       },
       failed(why: string) {
         // The first few reasons are enough to tell a limit from a bug.
-        if (failures.length < 5) failures.push(why);
-        if (failures.length === 1 && why !== failures[0]) return;
-        if (failures.length <= 3) process.stderr.write(`bench subscriber: ${why}\n`);
+        if (failures.length >= 5) return;
+        failures.push(why);
+        if (failures.length <= 3) report?.(why);
       },
     } satisfies DeliverySink,
     snapshot() {

@@ -41,7 +41,7 @@ export type Report =
 
 type Subscriber = { socket: Socket; counter: SseCounter; path: string };
 
-const log = createDeliveryLog();
+const log = createDeliveryLog((why) => process.stderr.write(`bench subscriber: ${why}\n`));
 let subscribers: Subscriber[] = [];
 let opening: Extract<Command, { type: 'open' }> | undefined;
 const send = (report: Report) => process.send?.(report);
