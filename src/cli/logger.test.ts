@@ -47,6 +47,20 @@ describe('logs', () => {
         headers: { 'x-request-id': 'a b<script>' },
       });
       expect(odd.headers.get('x-request-id')).not.toBe('a b<script>');
+      // Streams send it with their own headers; a refused stream still has it.
+      const controller = new AbortController();
+      const stream = await fetch(`${running.url}/events?topic=t`, {
+        headers: { accept: 'text/event-stream', 'x-request-id': 'sse-7' },
+        signal: controller.signal,
+      });
+      expect(stream.status).toBe(200);
+      expect(stream.headers.get('x-request-id')).toBe('sse-7');
+      controller.abort();
+      const refused = await fetch(`${running.url}/events?topic=a/**/b`, {
+        headers: { accept: 'text/event-stream', 'x-request-id': 'sse-8' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('x-request-id')).toBe('sse-8');
     } finally {
       await running.close();
     }

@@ -21,6 +21,13 @@ import { membersRoute, metricsRoute, readyRoute } from './routes/ops.js';
 import { publishRoute, sendToClientRoute, sendToUserRoute } from './routes/publish.js';
 import type { RouteHandler } from './routes/types.js';
 
+/** What the error path needs to know of a request. */
+interface RequestState {
+  /** A subscribe request: a refusal counts as a refused connection. */
+  stream: boolean;
+  requestId: string | undefined;
+}
+
 type Methods = Partial<Record<'GET' | 'POST' | 'DELETE', RouteHandler>>;
 interface Route {
   readonly pattern: RegExp;
@@ -92,9 +99,6 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = options.logger ?? silentLogger;
   const routes = [...API, ...(options.adminPage ? ADMIN : [])];
-  // Requests for a stream, so a refusal can be counted as a refused connection.
-  const streamRequests = new WeakSet<HttpRequest>();
-  const requestIds = new WeakMap<HttpRequest, string>();
   const cors = createCors(options.corsOrigins ?? []);
 
   /** The route's path under the prefix, or undefined if the request is not for us. */
@@ -108,6 +112,7 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
     req: HttpRequest,
     res: HttpResponse,
     next: ((error?: unknown) => void) | undefined,
+    state: RequestState,
   ): Promise<void> {
     let url: URL;
     try {
@@ -142,10 +147,12 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
     } catch {
       throw new HttpError(400, 'invalid_path', 'malformed percent-encoding in the path');
     }
-    if (path === '/events') streamRequests.add(req);
+    state.stream = path === '/events';
     const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
-    requestIds.set(req, requestId);
+    state.requestId = requestId;
+    // A stream sends it with its own headers: setHeader would give every open stream a
+    // header table of its own to keep (about 300 bytes each).
+    if (!state.stream) res.setHeader('x-request-id', requestId);
     const access = route.open ? undefined : await accessOf(options.authorize, req);
     await handler(req, res, {
       hub,
@@ -164,19 +171,21 @@ export function createHandler(hub: Hub, options: HandlerOptions = {}): NodeHandl
   return function handle(req, res, next) {
     // Everything runs inside the promise chain: no request, however malformed, can throw
     // past this point and take the process down.
+    const state: RequestState = { stream: false, requestId: undefined };
     return Promise.resolve()
-      .then(() => dispatch(req, res, next))
+      .then(() => dispatch(req, res, next, state))
       .catch((error: unknown) => {
         // The client went away mid-request; nobody is left to answer.
         if (req.socket.destroyed) return;
         const code =
           error instanceof HttpError || error instanceof HubError ? error.code : 'internal';
         // Limits count their own refusals, by reason.
-        if (streamRequests.has(req) && code !== 'too_many_requests') {
+        if (state.stream && code !== 'too_many_requests') {
           options.metrics?.streamRefused(code);
         }
-        const requestId = requestIds.get(req);
+        const { requestId } = state;
         logger.debug({ requestId, method: req.method, url: req.url, code }, 'request refused');
+        if (requestId !== undefined && !res.headersSent) res.setHeader('x-request-id', requestId);
         if (error instanceof HttpError) {
           sendError(res, error.status, error.code, error.message, error.headers);
         } else if (error instanceof HubError) {

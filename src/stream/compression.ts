@@ -25,12 +25,18 @@ export function negotiateEncoding(
   return wanted.find(accepts);
 }
 
+/** A stream's compressor and how to push out what it holds. */
+export interface Compressor {
+  readonly stream: zlib.Gzip | zlib.BrotliCompress;
+  flush(): void;
+}
+
 /**
  * A compressor for one stream. Each event is flushed as it is written (a sync flush for gzip,
  * so the dictionary carries over and later events still compress well): nothing waits in
  * the compressor for more input.
  */
-export function createCompressor(encoding: StreamEncoding) {
+export function createCompressor(encoding: StreamEncoding): Compressor {
   if (encoding === 'br') {
     const br = zlib.createBrotliCompress({
       params: {

@@ -1,6 +1,12 @@
 import { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { encodeEvent } from '../protocol/index.js';
-import { type CompressionOption, createCompressor, negotiateEncoding } from './compression.js';
+import {
+  type CompressionOption,
+  type Compressor,
+  createCompressor,
+  negotiateEncoding,
+} from './compression.js';
 import { createFrame, type Frame } from './frame.js';
 import { eventStreamHeaders } from './headers.js';
 import type { CloseReason, HttpRequest, HttpResponse } from './types.js';
@@ -70,25 +76,14 @@ export function openSseStream(
   res: HttpResponse,
   options: SseStreamOptions = {},
 ): SseStream {
-  const maxQueueBytes = options.maxQueueBytes ?? 1024 * 1024;
-  // Both response classes satisfy this; their overloaded `write` signatures do not unify.
-  const out: { write(chunk: Buffer | string): boolean } = res;
-  let closed = false;
-  let lastWriteAt = Date.now();
-
-  function finish(reason: CloseReason): void {
-    if (closed) return;
-    closed = true;
-    options.onClose?.(reason);
-  }
-
-  res.on('close', () => finish('client-gone'));
-  res.on('error', () => finish('error'));
+  const stream = new ResponseStream(res, options.maxQueueBytes ?? 1024 * 1024, options.onClose);
+  res.on('close', () => stream.finish('client-gone'));
+  res.on('error', () => stream.finish('error'));
   // A client that left before we got here (say, while an auth hook was awaited) already had
   // its 'close' event; without this check it would stay registered forever.
   const gone = 'stream' in res ? res.stream.destroyed : res.destroyed;
   if (gone) {
-    finish('client-gone');
+    stream.finish('client-gone');
     return closedStream;
   }
 
@@ -100,8 +95,9 @@ export function openSseStream(
     headers.vary = 'accept-encoding';
   }
   res.writeHead(200, headers);
-  const compressor = encoding === undefined ? undefined : createCompressor(encoding);
-  if (compressor !== undefined) {
+  if (encoding !== undefined) {
+    const compressor = createCompressor(encoding);
+    stream.compressor = compressor;
     compressor.stream.pipe(res);
     compressor.stream.on('error', () => stream.close('error'));
     res.once('close', () => compressor.stream.destroy());
@@ -109,83 +105,113 @@ export function openSseStream(
   // Compression middleware (Express's `compression`) adds res.flush: calling it after each
   // write keeps such a wrapper from holding events back, should it compress despite no-transform.
   const middlewareFlush = (res as { flush?: unknown }).flush;
-  const sink = (chunk: Buffer | string) => {
-    if (compressor !== undefined) {
-      compressor.stream.write(chunk);
-      compressor.flush();
-    } else {
-      out.write(chunk);
-      if (typeof middlewareFlush === 'function') middlewareFlush.call(res);
-    }
-  };
-  const opening =
-    options.retry === undefined ? ': ok\n\n' : `: ok\n${encodeEvent({ retry: options.retry })}`;
-  sink(opening);
+  if (typeof middlewareFlush === 'function') {
+    stream.middlewareFlush = middlewareFlush as (this: HttpResponse) => void;
+  }
+  stream.sink(
+    options.retry === undefined ? ': ok\n\n' : `: ok\n${encodeEvent({ retry: options.retry })}`,
+  );
 
   // On HTTP/1.1 the response is chunked and its headers are flushed by now, so a pre-framed
   // chunk can go straight to the socket: one buffer and one syscall per event, instead of
   // res.write's chunk header, data and CRLF per subscriber. res.end() still writes the final
   // zero-length chunk through the same socket, after everything written here. Middleware that
   // wraps res.write (compression, say) must see every byte, so then we go through it.
-  const direct =
-    compressor === undefined &&
+  if (
+    stream.compressor === undefined &&
     res instanceof ServerResponse &&
     res.write === ServerResponse.prototype.write &&
-    res.getHeader('content-encoding') === undefined;
-  const socket = direct ? req.socket : undefined;
-  const chunked = direct && res.chunkedEncoding;
-
-  const stream: SseStream = {
-    write(data) {
-      if (closed) return false;
-      const frame = typeof data === 'object' && 'bytes' in data ? data : createFrame(data);
-      if (socket === undefined) sink(frame.bytes);
-      else socket.write(chunked ? frame.chunk : frame.bytes);
-      lastWriteAt = Date.now();
-      if (stream.queuedBytes > maxQueueBytes) {
-        stream.close('slow-consumer');
-        return false;
-      }
-      return true;
-    },
-    close(reason = 'closed-by-server') {
-      if (closed) return;
-      finish(reason);
-      if (reason === 'slow-consumer' || reason === 'error') {
-        // Flushing the backlog could take forever; drop it and free the memory now.
-        compressor?.stream.destroy();
-        res.destroy();
-      } else if (compressor !== undefined) {
-        // Ends res through the pipe, after the compressor's last bytes.
-        compressor.stream.end();
-      } else {
-        res.end();
-      }
-    },
-    get closed() {
-      return closed;
-    },
-    get queuedBytes() {
-      return res.writableLength + (compressor?.stream.writableLength ?? 0);
-    },
-    get lastWriteAt() {
-      return lastWriteAt;
-    },
-    drained() {
-      if (closed) return Promise.resolve();
-      const target = socket ?? compressor?.stream ?? res;
-      return new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          target.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        const timer = setTimeout(done, DRAIN_POLL_MS);
-        target.once('drain', done);
-        res.once('close', done);
-      });
-    },
-  };
+    res.getHeader('content-encoding') === undefined
+  ) {
+    stream.socket = req.socket;
+    stream.chunked = res.chunkedEncoding;
+  }
   return stream;
+}
+
+/**
+ * The open stream. A class, not an object of closures: a hub holds one per subscriber, and
+ * methods on the prototype cost nothing per connection where a dozen closures cost ~700 bytes.
+ */
+class ResponseStream implements SseStream {
+  closed = false;
+  lastWriteAt = Date.now();
+  compressor: Compressor | undefined = undefined;
+  middlewareFlush: ((this: HttpResponse) => void) | undefined = undefined;
+  /** Set when frames may go straight to the socket (see `openSseStream`). */
+  socket: Socket | undefined = undefined;
+  chunked = false;
+
+  constructor(
+    private readonly res: HttpResponse,
+    private readonly maxQueueBytes: number,
+    private readonly onClose: ((reason: CloseReason) => void) | undefined,
+  ) {}
+
+  finish(reason: CloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose?.(reason);
+  }
+
+  /** Writes through the compressor or the response (not straight to the socket). */
+  sink(chunk: Buffer | string): void {
+    if (this.compressor !== undefined) {
+      this.compressor.stream.write(chunk);
+      this.compressor.flush();
+      return;
+    }
+    // Both response classes have `write`; their overloaded signatures do not unify.
+    (this.res as { write(chunk: Buffer | string): boolean }).write(chunk);
+    this.middlewareFlush?.call(this.res);
+  }
+
+  write(data: Frame | Buffer | string): boolean {
+    if (this.closed) return false;
+    const frame = typeof data === 'object' && 'bytes' in data ? data : createFrame(data);
+    if (this.socket === undefined) this.sink(frame.bytes);
+    else this.socket.write(this.chunked ? frame.chunk : frame.bytes);
+    this.lastWriteAt = Date.now();
+    if (this.queuedBytes > this.maxQueueBytes) {
+      this.close('slow-consumer');
+      return false;
+    }
+    return true;
+  }
+
+  close(reason: CloseReason = 'closed-by-server'): void {
+    if (this.closed) return;
+    this.finish(reason);
+    if (reason === 'slow-consumer' || reason === 'error') {
+      // Flushing the backlog could take forever; drop it and free the memory now.
+      this.compressor?.stream.destroy();
+      this.res.destroy();
+    } else if (this.compressor !== undefined) {
+      // Ends res through the pipe, after the compressor's last bytes.
+      this.compressor.stream.end();
+    } else {
+      this.res.end();
+    }
+  }
+
+  get queuedBytes(): number {
+    return this.res.writableLength + (this.compressor?.stream.writableLength ?? 0);
+  }
+
+  drained(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const res = this.res;
+    const target = this.socket ?? this.compressor?.stream ?? res;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        target.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, DRAIN_POLL_MS);
+      target.once('drain', done);
+      res.once('close', done);
+    });
+  }
 }

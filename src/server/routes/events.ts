@@ -23,6 +23,7 @@ export const subscribeRoute: RouteHandler = async (req, res, context) => {
   limits?.admitStream(res, access, context.remoteAddress);
   const metadata = metadataOf(url.searchParams.get('meta'));
   await hub.subscribe(req, res, {
+    headers: { 'x-request-id': requestId },
     metadata,
     requestId,
     remoteAddress: context.remoteAddress,
