@@ -62,26 +62,33 @@ describe('followLines', () => {
   });
 });
 
+/** `tailToHub` on `path` until the test ends; its reports are collected. */
+function tail(url: string, path: string, event?: string) {
+  const controller = new AbortController();
+  const reports: string[] = [];
+  const tailing = tailToHub({
+    file: path,
+    target: { url },
+    topics: ['logs'],
+    event,
+    pollMs: 20,
+    signal: controller.signal,
+    report: (m) => reports.push(m),
+  });
+  cleanups.push(() => {
+    controller.abort();
+    return tailing;
+  });
+  return reports;
+}
+
 describe('ssehub tail', () => {
   it('publishes appended lines in order and loses none while the hub is down', async () => {
     const port = await freePort();
     let server = await hub({ port });
     const path = tempFile();
     writeFileSync(path, 'old line, not published\n');
-    const controller = new AbortController();
-    const reports: string[] = [];
-    const tailing = tailToHub({
-      file: path,
-      target: { url: server.url },
-      topics: ['logs'],
-      pollMs: 20,
-      signal: controller.signal,
-      report: (m) => reports.push(m),
-    });
-    cleanups.push(() => {
-      controller.abort();
-      return tailing;
-    });
+    const reports = tail(server.url, path);
     let sub = listen(`${server.url}/events?topic=logs`);
     await until(() => server.hub.stats().connections === 1);
     appendFileSync(path, '1\n2\n');
@@ -105,21 +112,7 @@ describe('ssehub tail', () => {
     const server = await hub({ maxEventBytes: 10 });
     const path = tempFile();
     writeFileSync(path, '');
-    const controller = new AbortController();
-    const reports: string[] = [];
-    const tailing = tailToHub({
-      file: path,
-      target: { url: server.url },
-      topics: ['logs'],
-      event: 'log',
-      pollMs: 20,
-      signal: controller.signal,
-      report: (m) => reports.push(m),
-    });
-    cleanups.push(() => {
-      controller.abort();
-      return tailing;
-    });
+    const reports = tail(server.url, path, 'log');
     const sub = listen(`${server.url}/events?topic=logs`, { types: ['log'] });
     cleanups.push(() => sub.close());
     await until(() => server.hub.stats().connections === 1);

@@ -1,13 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { freePort } from '../bench/targets.js';
 import { connect } from '../client/index.js';
 import type { RunningServer } from '../server/index.js';
 import { cliArgs, spawnServe } from './cli.js';
 import { listen, publish, startTestServer, until } from './server.js';
+
+// One helper for a free port, shared with the benchmark.
+export { freePort };
 
 export type Cleanups = (() => unknown)[];
 
@@ -22,14 +25,6 @@ export function binaryAvailable(name: string): boolean {
     throw new Error(`SSEHUB_REQUIRE_ENGINES=1 but ${name} is not on PATH`);
   }
   return found;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A private engine server process on `port`; `kill` is SIGKILL, as in a crash. */
