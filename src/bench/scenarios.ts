@@ -32,6 +32,16 @@ const payload = (seq: number, size: number) => {
   };
 };
 
+/** CPU seconds the processes use from now until the returned function is called. */
+function cpuMeter(pids: readonly number[]) {
+  const start = cpuSeconds(pids);
+  return () => {
+    const now = cpuSeconds(pids);
+    const user = now.user - start.user;
+    return { user, total: user + now.system - start.system };
+  };
+}
+
 function percentiles(values: number[]): { p50?: number; p99?: number } {
   if (values.length === 0) return {};
   const sorted = [...values].sort((a, b) => a - b);
@@ -151,7 +161,7 @@ export async function fanout(
     await load.reset();
     const sent = new Map<number, number>();
     const tree = pids();
-    const cpu0 = cpuSeconds(tree);
+    const cpuUsed = cpuMeter(tree);
     const gap = 1000 / options.rate;
     const start = performance.now();
     for (let seq = 0; seq < options.events; seq++) {
@@ -163,9 +173,8 @@ export async function fanout(
       if (wait > 0) await sleep(wait);
     }
     const d = await awaitDeliveries(load, n * options.events, context);
-    const cpu1 = cpuSeconds(tree);
-    const cpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system;
-    const figures = deliveryFigures(d, sent, cpu, cpu1.user - cpu0.user);
+    const cpu = cpuUsed();
+    const figures = deliveryFigures(d, sent, cpu.total, cpu.user);
     const result: Measured = {
       subscribers: n,
       events: options.events,
@@ -230,7 +239,7 @@ export async function manyTopics(
     await sleep(1000);
     await load.reset();
     const tree = processTree(target.pid);
-    const cpu0 = cpuSeconds(tree);
+    const cpuUsed = cpuMeter(tree);
     const sent = new Map<number, number>();
     const t0 = performance.now();
     let next = 0;
@@ -246,9 +255,8 @@ export async function manyTopics(
     );
     const publishSeconds = (performance.now() - t0) / 1000;
     const d = await awaitDeliveries(load, n, context, 60_000);
-    const cpu1 = cpuSeconds(tree);
-    const cpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system;
-    const f = deliveryFigures(d, sent, cpu, cpu1.user - cpu0.user);
+    const cpu = cpuUsed();
+    const f = deliveryFigures(d, sent, cpu.total, cpu.user);
     return {
       topics: n,
       publishesPerSecond: Math.round(n / publishSeconds),
@@ -272,7 +280,7 @@ export async function publishThroughput(
   try {
     await load.reset();
     const tree = processTree(target.pid);
-    const cpu0 = cpuSeconds(tree);
+    const cpuUsed = cpuMeter(tree);
     const until = performance.now() + options.seconds * 1000;
     let published = 0;
     const t0 = performance.now();
@@ -285,8 +293,7 @@ export async function publishThroughput(
     );
     const seconds = (performance.now() - t0) / 1000;
     const d = await awaitDeliveries(load, published, context, 30_000);
-    const cpu1 = cpuSeconds(tree);
-    const cpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system;
+    const cpu = cpuUsed().total;
     return {
       publishesPerSecond: Math.round(published / seconds),
       cpuMicrosPerPublish: round((cpu * 1e6) / Math.max(1, published), 1),
