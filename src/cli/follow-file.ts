@@ -7,6 +7,8 @@ export interface FollowOptions {
   /** How often (ms) to look for new bytes, truncation and rotation. */
   readonly pollMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Called once the file is open and the starting position fixed: lines appended after count. */
+  readonly onStart?: (() => void) | undefined;
 }
 
 const NEWLINE = 0x0a;
@@ -34,6 +36,7 @@ export async function* followLines(path: string, options: FollowOptions = {}) {
     if (handle === undefined) return;
     let ino = (await handle.stat()).ino;
     let pos = options.fromStart ? 0 : (await handle.stat()).size;
+    options.onStart?.();
     let pending = Buffer.alloc(0);
 
     while (signal?.aborted !== true) {

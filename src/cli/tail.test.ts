@@ -14,11 +14,16 @@ const tempFile = (name = 'app.log') => join(mkdtempSync(join(tmpdir(), 'ssehub-t
 function follow(path: string, fromStart = false) {
   const controller = new AbortController();
   const lines: string[] = [];
+  let onStart = () => {};
+  const started = new Promise<void>((resolve) => {
+    onStart = resolve;
+  });
   const done = (async () => {
     for await (const line of followLines(path, {
       fromStart,
       pollMs: 20,
       signal: controller.signal,
+      onStart,
     })) {
       lines.push(line);
     }
@@ -27,15 +32,15 @@ function follow(path: string, fromStart = false) {
     controller.abort();
     return done;
   });
-  return lines;
+  return { lines, started };
 }
 
 describe('followLines', () => {
   it('yields whole lines only, across writes that split lines and UTF-8 characters', async () => {
     const path = tempFile();
     writeFileSync(path, 'already there\n');
-    const lines = follow(path);
-    await new Promise((r) => setTimeout(r, 60));
+    const { lines, started } = follow(path);
+    await started;
     const euro = Buffer.from('€');
     appendFileSync(path, 'one\r\ntw');
     appendFileSync(path, Buffer.concat([Buffer.from('o '), euro.subarray(0, 1)]));
@@ -48,7 +53,7 @@ describe('followLines', () => {
 
   it('survives truncation and rotation, and waits for a file that is not there yet', async () => {
     const path = tempFile();
-    const lines = follow(path, true);
+    const { lines } = follow(path, true);
     await new Promise((r) => setTimeout(r, 60));
     writeFileSync(path, 'a\nb\n');
     await until(() => lines.length === 2);
@@ -62,10 +67,14 @@ describe('followLines', () => {
   });
 });
 
-/** `tailToHub` on `path` until the test ends; its reports are collected. */
+/** `tailToHub` on `path` until the test ends; its reports are collected; `started` once it follows. */
 function tail(url: string, path: string, event?: string) {
   const controller = new AbortController();
   const reports: string[] = [];
+  let onStart = () => {};
+  const started = new Promise<void>((resolve) => {
+    onStart = resolve;
+  });
   const tailing = tailToHub({
     file: path,
     target: { url },
@@ -74,12 +83,13 @@ function tail(url: string, path: string, event?: string) {
     pollMs: 20,
     signal: controller.signal,
     report: (m) => reports.push(m),
+    onStart,
   });
   cleanups.push(() => {
     controller.abort();
     return tailing;
   });
-  return reports;
+  return { reports, started };
 }
 
 describe('ssehub tail', () => {
@@ -88,7 +98,9 @@ describe('ssehub tail', () => {
     let server = await hub({ port });
     const path = tempFile();
     writeFileSync(path, 'old line, not published\n');
-    const reports = tail(server.url, path);
+    const { reports, started } = tail(server.url, path);
+    // Lines appended from here on are the tail's; the one above was there before.
+    await started;
     let sub = listen(`${server.url}/events?topic=logs`);
     await until(() => server.hub.stats().connections === 1);
     appendFileSync(path, '1\n2\n');
@@ -112,7 +124,8 @@ describe('ssehub tail', () => {
     const server = await hub({ maxEventBytes: 10 });
     const path = tempFile();
     writeFileSync(path, '');
-    const reports = tail(server.url, path, 'log');
+    const { reports, started } = tail(server.url, path, 'log');
+    await started;
     const sub = listen(`${server.url}/events?topic=logs`, { types: ['log'] });
     cleanups.push(() => sub.close());
     await until(() => server.hub.stats().connections === 1);

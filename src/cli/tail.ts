@@ -27,6 +27,8 @@ export interface TailOptions {
   readonly fromStart?: boolean | undefined;
   readonly pollMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Called once the file is open and the starting position fixed. */
+  readonly onStart?: (() => void) | undefined;
   /** Status lines for a person (outages, skipped lines); stderr in the CLI. */
   readonly report?: ((message: string) => void) | undefined;
 }
